@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OscarDocdataConfig(AppConfig):
+    name = "oscar_docdata"
+    label = "oscar_docdata"
+    verbose_name = _("Docdata Payments")
+    default_auto_field = "django.db.models.AutoField"

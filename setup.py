@@ -1,0 +1,66 @@
+import re
+from pathlib import Path
+
+from setuptools import find_packages, setup
+
+HERE = Path(__file__).parent
+VERSION = re.search(
+    r'^__version__ = "([^"]+)"', (HERE / "oscar_docdata" / "__init__.py").read_text(), re.M
+).group(1)
+
+setup(
+    name="oscar-docdata",
+    version=VERSION,
+    description="Docdata Payments (CM.com) Order API 1.3 integration for Django Oscar",
+    long_description=(HERE / "README.rst").read_text(encoding="utf-8"),
+    long_description_content_type="text/x-rst",
+    license="Apache-2.0",
+    packages=find_packages(include=["oscar_docdata", "oscar_docdata.*"]),
+    include_package_data=True,
+    package_data={
+        "oscar_docdata": [
+            "wsdl/*.wsdl",
+            "wsdl/*.xsd",
+            "templates/oscar_docdata/**/*.html",
+            "templates/oscar_docdata/*.html",
+            "locale/*/LC_MESSAGES/*.po",
+            "locale/*/LC_MESSAGES/*.mo",
+            "simulator/templates/**/*.html",
+            "simulator/locale/*/LC_MESSAGES/*",
+            "static/oscar_docdata/**/*",
+        ],
+    },
+    zip_safe=False,
+    python_requires=">=3.11",
+    install_requires=[
+        "django-oscar>=4.2,<4.3",
+        "Django>=5.2,<6.2",
+        "zeep>=4.2",
+        "lxml>=5.0",
+        "requests>=2.31",
+    ],
+    extras_require={
+        "test": [
+            "pytest>=8",
+            "pytest-django>=4.9",
+            "mock>=5",
+            "ruff",
+            "hypothesis>=6.100",
+            "psycopg[binary]>=3.1",
+            "playwright>=1.45",
+        ],
+    },
+    classifiers=[
+        "Development Status :: 4 - Beta",
+        "Environment :: Web Environment",
+        "Framework :: Django",
+        "Framework :: Django :: 5.2",
+        "Framework :: Django :: 6.0",
+        "Intended Audience :: Developers",
+        "License :: OSI Approved :: Apache Software License",
+        "Programming Language :: Python :: 3",
+        "Programming Language :: Python :: 3.11",
+        "Programming Language :: Python :: 3.12",
+        "Programming Language :: Python :: 3.13",
+    ],
+)
