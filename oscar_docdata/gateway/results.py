@@ -113,6 +113,7 @@ class Totals:
     reversed: int | None = None
     exchanged_to: str | None = None
     exchange_rate_date: str | None = None  # "yyyy-mm-dd hh:mm:ss" as sent
+    currency: str | None = None  # see the class docstring
 
 
 @dataclass(frozen=True)

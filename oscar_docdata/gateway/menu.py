@@ -1,0 +1,59 @@
+"""The URL of Docdata's hosted payment menu."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from django.utils import translation
+
+from oscar_docdata.exceptions import DocdataValidationError
+
+from . import fields
+
+RETURN_URL_PARAMETERS = ("return_url_success", "return_url_pending", "return_url_canceled",
+                         "return_url_error")
+
+
+def _absolute_url(name: str, value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise DocdataValidationError(name, f"{value!r} is not an absolute http(s) URL")
+    return value
+
+
+def payment_menu_url(base_url: str, merchant_name: str, order_key: str,
+                     client_language: str | None = None, *, default_act: Any = None,
+                     **parameters: Any) -> str:
+    """``<base>/menu?command=show_payment_cluster&…`` with every parameter given.
+
+    ``client_language`` defaults to the active Django language and is normalised to
+    ISO 639-1; return URLs must be absolute; ``default_act=True`` becomes ``yes``.
+    Parameters whose value is None or empty are left out.
+    """
+    language = client_language or translation.get_language()
+    query: dict[str, str] = {
+        "command": "show_payment_cluster",
+        "payment_cluster_key": fields.text("paymentOrderKey", order_key,
+                                           field="payment_cluster_key", required=True),
+        "merchant_name": fields.text("merchant.name", merchant_name, field="merchant_name",
+                                     required=True),
+    }
+    if language:
+        query["client_language"] = fields.text("customer.language", language,
+                                               field="client_language")
+    for name in RETURN_URL_PARAMETERS:
+        value = parameters.pop(name, None)
+        if value:
+            query[name] = _absolute_url(name, str(value))
+    default_pm = parameters.pop("default_pm", None)
+    if default_pm:
+        query["default_pm"] = fields.text("menu.default_pm", default_pm, field="default_pm")
+    if default_act is True:
+        query["default_act"] = "yes"
+    elif default_act not in (None, False, ""):
+        query["default_act"] = str(default_act)
+    for name, value in parameters.items():
+        if value is not None and value != "":
+            query[name] = str(value)
+    return f"{base_url.rstrip('/')}/menu?{urlencode(query)}"
