@@ -7,3 +7,6 @@ class OscarDocdataConfig(AppConfig):
     label = "oscar_docdata"
     verbose_name = _("Docdata Payments")
     default_auto_field = "django.db.models.AutoField"
+
+    def ready(self) -> None:
+        from oscar_docdata import checks  # noqa: F401 - registers the system checks

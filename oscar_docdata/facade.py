@@ -1,0 +1,172 @@
+"""The Oscar-aware Interface: Docdata orders from Oscar users, addresses and baskets.
+
+``get_facade()`` returns an instance of the class named by ``DOCDATA_FACADE_CLASS``
+(default ``oscar_docdata.facade.Facade``); subclass Facade to change what is sent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from typing import Any
+
+from django.utils.module_loading import import_string
+from oscar.core.loading import get_class, get_model
+
+from oscar_docdata.appsettings import docdata_settings
+from oscar_docdata.exceptions import DocdataValidationError
+from oscar_docdata.gateway.values import Destination, Name, Shopper
+from oscar_docdata.interface import Interface, to_amount
+from oscar_docdata.models import DocdataOrder
+from oscar_docdata.oscar_values import address_from_oscar, invoice_from_basket, name_from
+
+logger = logging.getLogger("oscar_docdata")
+
+_GENDERS = {"mr": "M", "mrs": "F", "miss": "F", "ms": "F"}
+
+
+class Facade(Interface):
+    """The Interface for Oscar shops.
+
+    ``create_payment(order_number, total, user, language=None, description=None,
+    profile=None, merchant_name=None, **kwargs)`` takes these Oscar inputs as keyword
+    arguments:
+
+    - ``basket``: the Oscar basket; becomes the invoice (omitted without a basket);
+    - ``billing_address`` / ``shipping_address``: Oscar addresses; billTo is the billing
+      address, or the shipping address when there is none; shipTo the shipping address;
+    - ``shipping_charge``: the shipping ``Price`` (an invoice line when not zero);
+    - ``surcharges``: Oscar's ``SurchargeList`` (or any iterable of objects with
+      ``surcharge`` and ``price``), one invoice line each;
+    - ``email``: the guest's e-mail address when ``user`` is anonymous.
+
+    ``total`` is Oscar's order total ``Price``; its ``incl_tax`` is charged. Any
+    DocdataClient.create() keyword argument (e.g. ``receiptText``) is passed on.
+    """
+
+    def get_create_payment_args(
+        self,
+        order_number: str,
+        total: Any,
+        user: Any,
+        language: str | None = None,
+        description: str | None = None,
+        profile: str | None = None,
+        merchant_name: str | None = None,
+        *,
+        basket: Any = None,
+        billing_address: Any = None,
+        shipping_address: Any = None,
+        shipping_charge: Any = None,
+        email: str | None = None,
+        surcharges: Any = None,
+        **kwargs: Any,
+    ) -> dict[str, Any]:
+        amount = to_amount(total)
+        language = language or "en"
+        address = billing_address or shipping_address
+        if address is None:
+            raise DocdataValidationError("billTo", "a billing or shipping address is required")
+        shopper = kwargs.pop("shopper", None) or self.get_shopper(
+            user, language, email=email, address=address, phone_source=shipping_address
+        )
+        bill_to = kwargs.pop("bill_to", None) or Destination(
+            name=shopper.name, address=address_from_oscar(address)
+        )
+        if basket is not None and "invoice" not in kwargs:
+            ship_to_address = shipping_address or address
+            ship_to = Destination(
+                name=name_from(ship_to_address, fallback=shopper.name),
+                address=address_from_oscar(ship_to_address),
+            )
+            kwargs["invoice"] = invoice_from_basket(
+                basket,
+                currency=amount.currency,
+                ship_to=ship_to,
+                shipping_charge=shipping_charge,
+                surcharges=surcharges,
+                expected_total=amount.value,
+            )
+        return super().get_create_payment_args(
+            order_number, amount, user, language=language, description=description,
+            profile=profile, merchant_name=merchant_name, shopper=shopper, bill_to=bill_to,
+            **kwargs,
+        )
+
+    def get_shopper(
+        self,
+        user: Any,
+        language: str,
+        *,
+        email: str | None = None,
+        address: Any = None,
+        phone_source: Any = None,
+    ) -> Shopper:
+        """The shopper: the user, or a guest known by ``email``; never empty names."""
+        authenticated = bool(user is not None and getattr(user, "is_authenticated", False))
+        email = (getattr(user, "email", "") if authenticated else "") or email or ""
+        if not email:
+            raise DocdataValidationError("shopper.email", "the shopper's e-mail address is needed")
+        if authenticated:
+            shopper_id = str(user.pk)
+        else:
+            # A stable id per guest; never one id for every guest, or Docdata could offer
+            # one guest another guest's stored payment details.
+            digest = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:24]
+            shopper_id = f"guest-{digest}"
+        name = name_from(
+            user if authenticated else None, address, fallback=_name_from_email(email)
+        )
+        phone = getattr(phone_source, "phone_number", None) or getattr(
+            address, "phone_number", None
+        )
+        title = (getattr(address, "title", "") or "").lower()
+        return Shopper(
+            id=shopper_id,
+            name=name,
+            email=email,
+            language=language,
+            gender=_GENDERS.get(title, "U"),
+            phone_number=str(phone) if phone else None,
+        )
+
+    def order_status_changed(
+        self, docdata_order: DocdataOrder, old_status: str, new_status: str
+    ) -> None:
+        """Move the Oscar order along ``DOCDATA_ORDER_STATUS_MAPPING`` (inside the update).
+
+        Only statuses in the mapping are applied; a transition Oscar's pipeline does not
+        allow is logged and skipped.
+        """
+        super().order_status_changed(docdata_order, old_status, new_status)
+        mapping = docdata_settings.DOCDATA_ORDER_STATUS_MAPPING or {}
+        target = mapping.get(new_status)
+        if not target:
+            return
+        order_model = get_model("order", "Order")
+        order = order_model.objects.filter(number=docdata_order.order_number).first()
+        if order is None or order.status == target:
+            return
+        invalid_status = get_class("order.exceptions", "InvalidOrderStatus")
+        try:
+            order.set_status(target)
+        except invalid_status as error:
+            logger.warning(
+                "Order %s: Docdata status %s cannot set Oscar status %r: %s",
+                order.number, new_status, target, error,
+            )
+
+
+def get_facade_class() -> type[Interface]:
+    """The class named by ``DOCDATA_FACADE_CLASS``."""
+    return import_string(docdata_settings.DOCDATA_FACADE_CLASS)
+
+
+def get_facade(*args: Any, **kwargs: Any) -> Interface:
+    """An instance of the class named by ``DOCDATA_FACADE_CLASS`` (default Facade)."""
+    return get_facade_class()(*args, **kwargs)
+
+
+def _name_from_email(email: str) -> Name:
+    local = email.split("@", 1)[0].strip()[:35] or "-"
+    return Name(first=local[:1].upper(), last=local)

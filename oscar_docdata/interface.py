@@ -1,0 +1,520 @@
+"""The shop-facing API: create, start, cancel, update, capture and refund Docdata orders.
+
+``Interface`` knows Docdata and the plugin's models, but not Oscar; ``oscar_docdata.facade.
+Facade`` adds Oscar (baskets, addresses, users). Shops use ``get_facade()``.
+
+Every call about an existing order uses the credentials of that order's own merchant,
+so orders of sub-accounts keep working when the shop's default merchant changes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import get_language
+
+from oscar_docdata.appsettings import docdata_settings
+from oscar_docdata.exceptions import DocdataCreateError, DocdataValidationError
+from oscar_docdata.gateway.results import CancelResult, StartResult
+from oscar_docdata.gateway.values import Amount
+from oscar_docdata.models import DocdataOrder, DocdataPayment, DocdataStatusChange
+from oscar_docdata.money import currency_exponent, from_minor_units, to_minor_units
+from oscar_docdata.updater import StatusUpdate, apply_report, copy_state
+
+logger = logging.getLogger("oscar_docdata")
+
+#: The callbacks of the shopper's return URL.
+CALLBACKS = ("SUCCESS", "PENDING", "CANCELLED", "ERROR")
+
+# How many fresh merchant order references create_payment tries when Docdata says a
+# reference is taken (e.g. a create() that timed out after Docdata stored it).
+_REFERENCE_ATTEMPTS = 5
+
+
+class DocdataAmountError(DocdataValidationError):
+    """A capture or refund amount is not possible for the order or payment."""
+
+
+@dataclass(frozen=True)
+class _Portion:
+    payment: DocdataPayment
+    amount: Decimal
+
+
+class Interface:
+    """Docdata operations for the shop, one merchant account by default.
+
+    ``merchant_name``/``merchant_password`` default to ``DOCDATA_MERCHANT_NAME`` and its
+    password; ``testing_mode`` defaults to ``DOCDATA_TESTING``.
+    """
+
+    #: The gateway client class; None means ``oscar_docdata.gateway.DocdataClient``.
+    client_class: type | None = None
+
+    def __init__(
+        self,
+        testing_mode: bool | None = None,
+        merchant_name: str | None = None,
+        merchant_password: str | None = None,
+    ):
+        self.testing_mode = testing_mode
+        self.merchant_name = merchant_name or docdata_settings.DOCDATA_MERCHANT_NAME
+        self.merchant_password = merchant_password
+        self._client: Any = None
+
+    @classmethod
+    def for_merchant(cls, name: str, testing_mode: bool | None = None) -> Interface:
+        """An interface for merchant ``name``, with its configured password."""
+        return cls(testing_mode, merchant_name=name, merchant_password=merchant_password(name))
+
+    # --- clients -------------------------------------------------------------------------
+
+    @property
+    def client(self) -> Any:
+        """The client (a DocdataClient) of this interface's own merchant."""
+        if self._client is None:
+            password = self.merchant_password or merchant_password(self.merchant_name)
+            self._client = self.get_client_class()(
+                self.testing_mode, merchant_name=self.merchant_name, merchant_password=password
+            )
+        return self._client
+
+    def get_client_class(self) -> type:
+        if self.client_class is not None:
+            return self.client_class
+        from oscar_docdata.gateway import DocdataClient
+
+        return DocdataClient
+
+    def client_for(self, merchant_name: str) -> Any:
+        """A client with the credentials of ``merchant_name``.
+
+        Raises ImproperlyConfigured when the shop has no password for that merchant.
+        """
+        if merchant_name == self.merchant_name:
+            return self.client
+        return self.get_client_class()(
+            self.testing_mode,
+            merchant_name=merchant_name,
+            merchant_password=merchant_password(merchant_name),
+        )
+
+    # --- create --------------------------------------------------------------------------
+
+    def create_payment(
+        self,
+        order_number: str,
+        total: Any,
+        user: Any,
+        language: str | None = None,
+        description: str | None = None,
+        profile: str | None = None,
+        merchant_name: str | None = None,
+        **kwargs: Any,
+    ) -> str:
+        """Create the Docdata order for Oscar order ``order_number``; return its order key.
+
+        ``total`` is an Oscar ``Price`` (its ``incl_tax`` is charged) or an ``Amount``.
+        The DocdataOrder row is stored only after Docdata accepted the order. A second
+        Docdata order for the same order number gets the reference ``<number>-<n>``
+        (Docdata references are unique forever).
+        """
+        language = language or get_language() or "en"
+        merchant = merchant_name or self.merchant_name
+        client = self.client_for(merchant)
+        taken: set[str] = set()
+        for attempt in range(_REFERENCE_ATTEMPTS):
+            reference = self.next_merchant_order_id(order_number, merchant, taken=taken)
+            args = self.get_create_payment_args(
+                order_number, total, user, language=language, description=description,
+                profile=profile, merchant_name=merchant, **kwargs,
+            )
+            args["order_id"] = reference
+            try:
+                result = client.create(**args)
+            except DocdataCreateError as error:
+                is_taken = any("not unique" in text.lower() for _code, text in error.errors)
+                if not is_taken or attempt == _REFERENCE_ATTEMPTS - 1:
+                    raise
+                logger.warning(
+                    "Docdata merchant order reference %s is taken; trying the next", reference
+                )
+                taken.add(reference)
+                continue
+            break
+        amount: Amount = args["total_gross_amount"]
+        bill_to = args.get("bill_to")
+        country = getattr(getattr(bill_to, "address", None), "country_code", None)
+        DocdataOrder.objects.create(
+            merchant_name=merchant,
+            merchant_order_id=reference,
+            order_number=str(order_number),
+            order_key=result.order_key,
+            total_gross_amount=amount.value,
+            currency=amount.currency.upper(),
+            language=(language or "")[:2].lower(),
+            country=country.upper()[:2] if country else None,
+        )
+        logger.info(
+            "Docdata order %s created for order %s (merchant %s)",
+            result.order_key, reference, merchant,
+        )
+        return result.order_key
+
+    def get_create_payment_args(
+        self,
+        order_number: str,
+        total: Any,
+        user: Any,
+        language: str | None = None,
+        description: str | None = None,
+        profile: str | None = None,
+        merchant_name: str | None = None,
+        **kwargs: Any,
+    ) -> dict[str, Any]:
+        """The keyword arguments for ``DocdataClient.create()``: the extension point.
+
+        The base class needs ``shopper`` (or ``company``) and ``bill_to`` value objects in
+        ``kwargs``; the Facade builds them from Oscar. Any other DocdataClient.create()
+        keyword argument in ``kwargs`` (invoice, receiptText, includeCosts, days_to_pay,
+        menu_css_id, initial_payment_reference, integration_info) is passed on.
+        """
+        args: dict[str, Any] = {
+            "order_id": str(order_number),
+            "total_gross_amount": to_amount(total),
+            "shopper": kwargs.pop("shopper", None),
+            "bill_to": kwargs.pop("bill_to", None),
+            "description": description or str(order_number),
+            "profile": profile or docdata_settings.DOCDATA_PROFILE,
+            "days_to_pay": kwargs.pop("days_to_pay", None) or docdata_settings.DOCDATA_DAYS_TO_PAY,
+        }
+        if args["bill_to"] is None:
+            raise DocdataValidationError("billTo", "a bill-to name and address is required")
+        if args["shopper"] is None and kwargs.get("company") is None:
+            raise DocdataValidationError("shopper", "a shopper or a company is required")
+        args.update(kwargs)
+        return args
+
+    @staticmethod
+    def next_merchant_order_id(
+        order_number: str, merchant_name: str, *, taken: Iterable[str] = ()
+    ) -> str:
+        """The first free merchant order reference for ``order_number``.
+
+        ``<number>`` for the first Docdata order, then ``<number>-2``, ``<number>-3``…
+        References of stored orders and those in ``taken`` are skipped.
+        """
+        number = str(order_number)
+        used = set(taken) | set(
+            DocdataOrder.objects.filter(merchant_name=merchant_name)
+            .filter(merchant_order_id__startswith=number)
+            .values_list("merchant_order_id", flat=True)
+        )
+        if number not in used:
+            return number
+        n = 2
+        while f"{number}-{n}" in used:
+            n += 1
+        return f"{number}-{n}"
+
+    # --- the hosted menu -----------------------------------------------------------------
+
+    def get_payment_menu_url(
+        self,
+        request: Any,
+        order_key: str,
+        return_url: str | None = None,
+        client_language: str | None = None,
+        **extra_url_args: Any,
+    ) -> str:
+        """The URL of Docdata's payment menu for ``order_key``, with our return URLs.
+
+        The return URLs are ``<return_url or reverse("return_url")>?callback=SUCCESS&
+        order_id=<order key>`` (and PENDING, CANCELLED, ERROR), made absolute with the
+        request. The order's own merchant is used.
+        """
+        order = DocdataOrder.objects.filter(order_key=order_key).first()
+        client = self.client_for(order.merchant_name) if order else self.client
+        base = request.build_absolute_uri(return_url or reverse("return_url"))
+        separator = "&" if "?" in base else "?"
+
+        def url(callback: str) -> str:
+            return base + separator + urlencode({"callback": callback, "order_id": order_key})
+
+        language = client_language or (order.language if order else None) or get_language()
+        return client.get_payment_menu_url(
+            order_key,
+            language,
+            return_url_success=url("SUCCESS"),
+            return_url_pending=url("PENDING"),
+            return_url_canceled=url("CANCELLED"),
+            return_url_error=url("ERROR"),
+            **extra_url_args,
+        )
+
+    # --- direct payments -----------------------------------------------------------------
+
+    def start_payment(
+        self, order: DocdataOrder | str, payment: Any, payment_method: str | None = None,
+        **kwargs: Any,
+    ) -> StartResult:
+        """Pay ``order`` without the menu (Webdirect); extra kwargs go to DocdataClient.start.
+
+        ``payment_method`` overrides the payment value's own method (e.g. VISA for a card).
+        """
+        if isinstance(order, str):
+            order = DocdataOrder.objects.get(order_key=order)
+        if payment_method and payment is not None:
+            payment = replace(payment, payment_method=payment_method)
+        return self.client_for(order.merchant_name).start(order.order_key, payment, **kwargs)
+
+    # --- status --------------------------------------------------------------------------
+
+    def update_order(
+        self, order: DocdataOrder, *, trigger: str = DocdataStatusChange.TRIGGER_API,
+        user: Any = None, note: str = "",
+    ) -> StatusUpdate:
+        """Ask Docdata for the order's status and apply it (idempotent).
+
+        Holds the order's row lock from before the status call until commit. Gateway
+        errors propagate with nothing written.
+        """
+        with self._locked(order) as locked:
+            report = self.client_for(locked.merchant_name).status(locked.order_key)
+            update = self._apply(locked, report, trigger=trigger, user=user, note=note)
+        copy_state(locked, order)
+        return update
+
+    def cancel_order(
+        self, order: DocdataOrder, *, trigger: str = DocdataStatusChange.TRIGGER_API,
+        user: Any = None, note: str = "",
+    ) -> CancelResult:
+        """Cancel the order at Docdata, then apply its status with intended ``cancelled``.
+
+        The order only becomes cancelled when the report shows no money authorized or
+        received. Returns Docdata's cancel result (SUCCESS, ALREADY_CANCELED, NO_PAYMENTS,
+        FAILED, PENDING).
+        """
+        with self._locked(order) as locked:
+            client = self.client_for(locked.merchant_name)
+            result = client.cancel(locked.order_key)
+            logger.info("Docdata order %s: cancel answered %s", locked.order_key, result.result)
+            report = client.status(locked.order_key)
+            self._apply(
+                locked, report, trigger=trigger, user=user, note=note,
+                intended_status=DocdataOrder.STATUS_CANCELLED,
+            )
+        copy_state(locked, order)
+        return result
+
+    def order_status_changed(
+        self, docdata_order: DocdataOrder, old_status: str, new_status: str
+    ) -> None:
+        """Hook called inside the transaction when the status changed.
+
+        The signal ``order_status_changed`` is sent after commit whether or not an
+        override calls ``super()``.
+        """
+
+    # --- capture and refund --------------------------------------------------------------
+
+    def capture(
+        self,
+        order: DocdataOrder,
+        amount: Decimal | None = None,
+        payment: DocdataPayment | int | None = None,
+        *,
+        trigger: str = DocdataStatusChange.TRIGGER_API,
+        user: Any = None,
+        **capture_args: Any,
+    ) -> StatusUpdate:
+        """Capture ``amount`` (default: all that is authorized and not yet captured).
+
+        With ``payment`` only that payment, else the order's authorized payments in
+        payment id order. Other keyword arguments go to ``DocdataClient.capture``
+        (merchant_capture_reference, final_capture, …). Ends with a status update.
+        """
+        return self._move_money(
+            "capture", order, amount, payment, trigger=trigger, user=user, args=capture_args
+        )
+
+    def refund(
+        self,
+        order: DocdataOrder,
+        amount: Decimal | None = None,
+        payment: DocdataPayment | int | None = None,
+        *,
+        trigger: str = DocdataStatusChange.TRIGGER_API,
+        user: Any = None,
+        **refund_args: Any,
+    ) -> StatusUpdate:
+        """Refund ``amount`` (default: all that is captured and not yet refunded).
+
+        Same rules as :meth:`capture`; refunds need a prior capture.
+        """
+        return self._move_money(
+            "refund", order, amount, payment, trigger=trigger, user=user, args=refund_args
+        )
+
+    @staticmethod
+    def available(payment: DocdataPayment, operation: str) -> Decimal:
+        """What can still be captured or refunded on ``payment``."""
+        if operation == "capture":
+            if payment.status.upper() != "AUTHORIZED":
+                return Decimal(0)
+            left = payment.amount_allocated - payment.amount_debited
+        else:
+            left = payment.amount_debited - payment.amount_refunded
+        return max(left, Decimal(0))
+
+    def _move_money(
+        self,
+        operation: str,
+        order: DocdataOrder,
+        amount: Decimal | None,
+        payment: DocdataPayment | int | None,
+        *,
+        trigger: str,
+        user: Any,
+        args: dict[str, Any],
+    ) -> StatusUpdate:
+        with self._locked(order) as locked:
+            client = self.client_for(locked.merchant_name)
+            portions = self._portions(operation, locked, amount, payment)
+            if len(portions) > 1:
+                # One reference cannot name several captures or refunds.
+                args = {key: val for key, val in args.items() if not key.startswith("merchant_")}
+            call = client.capture if operation == "capture" else client.refund
+            failure: Exception | None = None
+            for index, portion in enumerate(portions):
+                try:
+                    call(
+                        portion.payment.payment_id,
+                        Amount(portion.amount, portion.payment.currency or locked.currency),
+                        **args,
+                    )
+                except Exception as error:
+                    if index == 0:
+                        raise  # nothing moved: nothing to record
+                    failure = error  # re-raised after recording what did move
+                    break
+                logger.info(
+                    "Docdata order %s: %s of %s %s on payment %s requested",
+                    locked.order_key, operation, portion.amount, portion.payment.currency,
+                    portion.payment.payment_id,
+                )
+            # Some money moved: record what Docdata now reports, even if a later part failed.
+            report = client.status(locked.order_key)
+            update = self._apply(locked, report, trigger=trigger, user=user, note=operation)
+        copy_state(locked, order)
+        if failure is not None:
+            raise failure
+        return update
+
+    def _portions(
+        self,
+        operation: str,
+        order: DocdataOrder,
+        amount: Decimal | None,
+        payment: DocdataPayment | int | None,
+    ) -> list[_Portion]:
+        if payment is not None:
+            payment_id = payment.payment_id if isinstance(payment, DocdataPayment) else payment
+            try:
+                payments = [order.payments.get(payment_id=int(payment_id))]
+            except (DocdataPayment.DoesNotExist, TypeError, ValueError):
+                raise DocdataAmountError(
+                    "payment", f"payment {payment_id} does not belong to order {order.order_key}"
+                ) from None
+        else:
+            payments = list(order.payments.order_by("payment_id"))
+        open_payments = [(p, self.available(p, operation)) for p in payments]
+        open_payments = [(p, left) for p, left in open_payments if left > 0]
+        total_left = sum((left for _p, left in open_payments), Decimal(0))
+        if not open_payments:
+            raise DocdataAmountError("amount", f"nothing left to {operation}")
+        if amount is None:
+            return [_Portion(p, left) for p, left in open_payments]
+
+        currency = open_payments[0][0].currency or order.currency
+        amount = _checked_amount(amount, currency)
+        if amount > total_left:
+            raise DocdataAmountError(
+                "amount",
+                f"{amount} {currency} is more than the {total_left} available to {operation}",
+            )
+        portions: list[_Portion] = []
+        remaining = amount
+        for p, left in open_payments:
+            part = min(left, remaining)
+            portions.append(_Portion(p, part))
+            remaining -= part
+            if not remaining:
+                break
+        return portions
+
+    # --- shared --------------------------------------------------------------------------
+
+    @contextmanager
+    def _locked(self, order: DocdataOrder) -> Iterator[DocdataOrder]:
+        """A transaction holding ``order``'s row lock; yields the locked, fresh row.
+
+        The merchant's credentials are checked first so that a misconfigured order
+        fails before anything is sent or written.
+        """
+        self.client_for(order.merchant_name)
+        with transaction.atomic():
+            yield DocdataOrder.objects.select_for_update().get(pk=order.pk)
+
+    def _apply(self, locked: DocdataOrder, report: Any, **kwargs: Any) -> StatusUpdate:
+        return apply_report(
+            locked, report, sender=type(self), status_hook=self.order_status_changed, **kwargs
+        )
+
+
+def merchant_password(name: str) -> str:
+    """The configured password of merchant ``name``; ImproperlyConfigured when missing."""
+    password = docdata_settings.merchant_passwords().get(name)
+    if not password:
+        raise ImproperlyConfigured(
+            f"No Docdata password is configured for merchant {name!r}: "
+            "set DOCDATA_MERCHANT_PASSWORD or DOCDATA_MERCHANT_PASSWORDS."
+        )
+    return password
+
+
+def to_amount(total: Any) -> Amount:
+    """An ``Amount`` from an Amount or an Oscar ``Price`` (its ``incl_tax``)."""
+    if isinstance(total, Amount):
+        return total
+    incl_tax = getattr(total, "incl_tax", None)
+    currency = getattr(total, "currency", None)
+    if incl_tax is None or not currency:
+        raise DocdataValidationError(
+            "totalGrossAmount", f"expected an Amount or an Oscar Price, got {total!r}"
+        )
+    return Amount(incl_tax, currency)
+
+
+def _checked_amount(amount: Any, currency: str) -> Decimal:
+    """``amount`` as a Decimal the currency can hold, > 0; floats are refused."""
+    minor = to_minor_units(amount, currency)  # refuses floats and non-numbers
+    value = Decimal(amount)
+    if minor <= 0:
+        raise DocdataAmountError("amount", f"{amount} must be more than zero")
+    if value != from_minor_units(minor, currency):
+        decimals = currency_exponent(currency)
+        raise DocdataAmountError(
+            "amount", f"{amount} has more than {decimals} decimals in {currency}"
+        )
+    return from_minor_units(minor, currency)
+

@@ -1,0 +1,188 @@
+"""Docdata orders, their payment lines and their status history.
+
+The models only store; the status engine (``oscar_docdata.status``) decides and the
+updater (``oscar_docdata.updater``) writes.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from oscar_docdata.appsettings import docdata_settings
+from oscar_docdata.querysets import DocdataOrderManager
+
+# Room for every ISO 4217 exponent up to 4 (KWD has 3, CLF 4).
+AMOUNT_DIGITS = {"max_digits": 19, "decimal_places": 4}
+
+
+def default_merchant_name() -> str:
+    return docdata_settings.DOCDATA_MERCHANT_NAME
+
+
+class DocdataOrder(models.Model):
+    """A Docdata payment order ("payment cluster") created for an Oscar order."""
+
+    STATUS_NEW = "new"
+    STATUS_IN_PROGRESS = "in_progress"
+    STATUS_PENDING = "pending"
+    STATUS_PAID = "paid"
+    STATUS_PAID_REFUNDED = "paid_refunded"
+    STATUS_REFUNDED = "refunded"
+    STATUS_CHARGED_BACK = "charged_back"
+    STATUS_CANCELLED = "cancelled"
+    STATUS_EXPIRED = "expired"
+    STATUS_UNKNOWN = "unknown"
+
+    STATUS_CHOICES = (
+        (STATUS_NEW, _("New")),
+        (STATUS_IN_PROGRESS, _("In progress")),
+        (STATUS_PENDING, _("Pending")),
+        (STATUS_PAID, _("Paid")),
+        (STATUS_PAID_REFUNDED, _("Paid, part refunded")),
+        (STATUS_REFUNDED, _("Refunded")),
+        (STATUS_CHARGED_BACK, _("Charged back")),
+        (STATUS_CANCELLED, _("Cancelled")),
+        (STATUS_EXPIRED, _("Expired")),
+        (STATUS_UNKNOWN, _("Unknown")),
+    )
+
+    merchant_name = models.CharField(
+        _("Docdata merchant"), max_length=100, default=default_merchant_name
+    )
+    merchant_order_id = models.CharField(
+        _("merchant order reference"),
+        max_length=255,
+        help_text=_("The reference sent to Docdata; it may carry a retry suffix."),
+    )
+    order_number = models.CharField(_("order number"), max_length=128, db_index=True)
+    order_key = models.CharField(_("Docdata order key"), max_length=100, unique=True)
+
+    status = models.CharField(
+        _("status"), max_length=50, choices=STATUS_CHOICES, default=STATUS_NEW, db_index=True
+    )
+    language = models.CharField(_("language"), max_length=5, blank=True, default="en")
+
+    total_gross_amount = models.DecimalField(_("total gross amount"), **AMOUNT_DIGITS)
+    currency = models.CharField(_("currency"), max_length=3)
+    country = models.CharField(_("country code"), max_length=2, null=True, blank=True)
+
+    # What Docdata reported last, in the order's currency.
+    total_registered = models.DecimalField(_("total registered"), default=0, **AMOUNT_DIGITS)
+    total_shopper_pending = models.DecimalField(
+        _("total shopper pending"), default=0, **AMOUNT_DIGITS
+    )
+    total_acquirer_pending = models.DecimalField(
+        _("total acquirer pending"), default=0, **AMOUNT_DIGITS
+    )
+    total_acquirer_approved = models.DecimalField(
+        _("total acquirer approved"), default=0, **AMOUNT_DIGITS
+    )
+    total_captured = models.DecimalField(_("total captured"), default=0, **AMOUNT_DIGITS)
+    total_refunded = models.DecimalField(_("total refunded"), default=0, **AMOUNT_DIGITS)
+    total_charged_back = models.DecimalField(_("total charged back"), default=0, **AMOUNT_DIGITS)
+
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = DocdataOrderManager()
+
+    class Meta:
+        ordering = ("-created", "-id")
+        verbose_name = _("Docdata order")
+        verbose_name_plural = _("Docdata orders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("merchant_name", "merchant_order_id"),
+                name="oscar_docdata_unique_reference_per_merchant",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.order_key
+
+    def cancel(self) -> object:
+        """Cancel the order at Docdata and apply the resulting status."""
+        from oscar_docdata.facade import get_facade
+
+        return get_facade().cancel_order(self)
+
+    @property
+    def latest_payment(self) -> DocdataPayment | None:
+        return self.payments.order_by("-payment_id").first()
+
+
+class DocdataPayment(models.Model):
+    """One payment attempt of a Docdata order, as the last status report showed it."""
+
+    docdata_order = models.ForeignKey(
+        DocdataOrder, on_delete=models.CASCADE, related_name="payments",
+        verbose_name=_("Docdata order"),
+    )
+    payment_id = models.PositiveBigIntegerField(_("payment id"), unique=True)
+    payment_method = models.CharField(_("payment method"), max_length=60, blank=True, default="")
+    # Raw Docdata value; no choices, Docdata adds new values over time.
+    status = models.CharField(_("status"), max_length=100, default="NEW")
+    confidence_level = models.CharField(
+        _("confidence level"), max_length=50, blank=True, default=""
+    )
+    currency = models.CharField(_("currency"), max_length=3, blank=True, default="")
+    amount_allocated = models.DecimalField(_("amount allocated"), default=0, **AMOUNT_DIGITS)
+    amount_debited = models.DecimalField(_("amount debited"), default=0, **AMOUNT_DIGITS)
+    amount_refunded = models.DecimalField(_("amount refunded"), default=0, **AMOUNT_DIGITS)
+    amount_chargeback = models.DecimalField(_("amount charged back"), default=0, **AMOUNT_DIGITS)
+    # {"captures": [...], "refunds": [...], "chargebacks": [...], "reversal": {...} | None}
+    # with {"status", "amount" (decimal string), "currency", "reason", "reference"} each.
+    lines = models.JSONField(_("captures, refunds and chargebacks"), default=dict, blank=True)
+
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ("payment_id",)
+        verbose_name = _("Docdata payment")
+        verbose_name_plural = _("Docdata payments")
+
+    def __str__(self) -> str:
+        return " ".join(str(part) for part in (self.payment_id, self.payment_method, self.status)
+                        if part)
+
+
+class DocdataStatusChange(models.Model):
+    """A change of a Docdata order's status, and what caused it."""
+
+    TRIGGER_NOTIFICATION = "notification"
+    TRIGGER_RETURN = "return"
+    TRIGGER_COMMAND = "command"
+    TRIGGER_DASHBOARD = "dashboard"
+    TRIGGER_API = "api"
+    TRIGGER_CHOICES = (
+        (TRIGGER_NOTIFICATION, _("Docdata notification")),
+        (TRIGGER_RETURN, _("Shopper return")),
+        (TRIGGER_COMMAND, _("Management command")),
+        (TRIGGER_DASHBOARD, _("Dashboard")),
+        (TRIGGER_API, _("API call")),
+    )
+
+    docdata_order = models.ForeignKey(
+        DocdataOrder, on_delete=models.CASCADE, related_name="status_changes",
+        verbose_name=_("Docdata order"),
+    )
+    old_status = models.CharField(_("old status"), max_length=50)
+    new_status = models.CharField(_("new status"), max_length=50)
+    trigger = models.CharField(_("trigger"), max_length=20, choices=TRIGGER_CHOICES)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("user"),
+    )
+    note = models.TextField(_("note"), blank=True, default="")
+    created = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ("-created", "-id")
+        verbose_name = _("Docdata status change")
+        verbose_name_plural = _("Docdata status changes")
+
+    def __str__(self) -> str:
+        return f"{self.old_status} → {self.new_status}"

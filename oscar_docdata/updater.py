@@ -1,0 +1,170 @@
+"""Applies a status report to the database: order totals, payment lines, history, signals.
+
+``apply_report`` must run inside a transaction holding the DocdataOrder's row lock
+(``select_for_update``), so that two processes never both see and announce the same
+change. It writes only what changed: a report that changes nothing performs no write
+and sends no signal. Signals are sent after the transaction commits.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import partial
+from typing import Any
+
+from django.db import transaction
+from django.dispatch import Signal
+from django.utils import timezone
+
+from oscar_docdata import signals
+from oscar_docdata.gateway.results import StatusReport
+from oscar_docdata.models import DocdataOrder, DocdataPayment, DocdataStatusChange
+from oscar_docdata.status import TOTAL_FIELDS, EngineSettings, OrderState, evaluate
+
+logger = logging.getLogger("oscar_docdata")
+
+StatusHook = Callable[[DocdataOrder, str, str], None]
+
+
+@dataclass
+class StatusUpdate:
+    """What applying one report changed."""
+
+    order: DocdataOrder
+    old_status: str
+    new_status: str
+    order_fields: list[str] = field(default_factory=list)
+    payments_added: list[DocdataPayment] = field(default_factory=list)
+    payments_updated: list[DocdataPayment] = field(default_factory=list)
+
+    @property
+    def status_changed(self) -> bool:
+        return self.old_status != self.new_status
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.order_fields or self.payments_added or self.payments_updated)
+
+
+def apply_report(
+    order: DocdataOrder,
+    report: StatusReport,
+    *,
+    trigger: str,
+    sender: Any,
+    user: Any = None,
+    note: str = "",
+    intended_status: str | None = None,
+    status_hook: StatusHook | None = None,
+    now: datetime | None = None,
+) -> StatusUpdate:
+    """Apply ``report`` to the locked ``order``; see the module docstring."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("apply_report() must run inside transaction.atomic()")
+    outcome = evaluate(
+        report,
+        OrderState(
+            status=order.status,
+            currency=order.currency.upper(),
+            total_gross_amount=order.total_gross_amount,
+            created=order.created,
+            order_key=order.order_key,
+        ),
+        EngineSettings.from_settings(),
+        now=now or timezone.now(),
+        intended_status=intended_status,
+    )
+    update = StatusUpdate(order=order, old_status=order.status, new_status=outcome.status)
+
+    # Payment lines first: a receiver of order_status_changed sees them stored.
+    existing = {
+        payment.payment_id: payment
+        for payment in DocdataPayment.objects.filter(
+            payment_id__in=[values.payment_id for values in outcome.payments]
+        )
+    }
+    for values in outcome.payments:
+        payment = existing.get(values.payment_id)
+        if payment is None:
+            payment = DocdataPayment.objects.create(
+                docdata_order=order, payment_id=values.payment_id, **values.as_fields()
+            )
+            update.payments_added.append(payment)
+            continue
+        if payment.docdata_order_id != order.pk:
+            logger.error(
+                "Docdata payment %s is reported for order %s but stored for another order",
+                values.payment_id, order.order_key,
+            )
+            continue
+        changed = [
+            name for name, value in values.as_fields().items() if getattr(payment, name) != value
+        ]
+        if changed:
+            for name in changed:
+                setattr(payment, name, getattr(values, name))
+            payment.save(update_fields=[*changed, "updated"])
+            update.payments_updated.append(payment)
+
+    for name, value in outcome.totals.items():
+        if getattr(order, name) != value:
+            setattr(order, name, value)
+            update.order_fields.append(name)
+    if update.status_changed:
+        order.status = outcome.status
+        update.order_fields.append("status")
+    if update.order_fields:
+        order.save(update_fields=[*update.order_fields, "updated"])
+
+    if update.status_changed:
+        DocdataStatusChange.objects.create(
+            docdata_order=order,
+            old_status=update.old_status,
+            new_status=update.new_status,
+            trigger=trigger,
+            user=user if getattr(user, "is_authenticated", False) else None,
+            note=note,
+        )
+        logger.info(
+            "Docdata order %s: status %s → %s (%s)",
+            order.order_key, update.old_status, update.new_status, trigger,
+        )
+        if status_hook is not None:
+            status_hook(order, update.old_status, update.new_status)
+
+    for payment in update.payments_added:
+        _send_on_commit(signals.payment_added, sender, order=order, payment=payment)
+    for payment in update.payments_updated:
+        _send_on_commit(signals.payment_updated, sender, order=order, payment=payment)
+    if update.status_changed:
+        _send_on_commit(
+            signals.order_status_changed, sender,
+            order=order, old_status=update.old_status, new_status=update.new_status,
+        )
+    return update
+
+
+def _send_on_commit(signal: Signal, sender: Any, **kwargs: Any) -> None:
+    transaction.on_commit(partial(_send, signal, sender, kwargs))
+
+
+def _send(signal: Signal, sender: Any, kwargs: dict[str, Any]) -> None:
+    # The change is committed: a failing receiver must not turn the notification into an
+    # error (Docdata would retry, find nothing new, and the other receivers would miss it).
+    for receiver, response in signal.send_robust(sender=sender, **kwargs):
+        if isinstance(response, Exception):
+            logger.error(
+                "oscar_docdata signal receiver %r failed", receiver,
+                exc_info=(type(response), response, response.__traceback__),
+            )
+
+
+def copy_state(source: DocdataOrder, target: DocdataOrder) -> None:
+    """Give ``target`` (the caller's instance) the values of the updated ``source``."""
+    if source is target:
+        return
+    for name in ("status", "updated", *(name for name, _attr in TOTAL_FIELDS)):
+        setattr(target, name, getattr(source, name))

@@ -1,0 +1,151 @@
+"""The two URLs Docdata and the shopper come back to.
+
+Both only pull the order's status from Docdata (a GET that changes state, as Docdata's
+protocol requires); neither trusts its parameters for anything but finding the order.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import resolve_url
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.decorators.csrf import csrf_exempt
+
+from oscar_docdata.appsettings import docdata_settings
+from oscar_docdata.exceptions import DocdataError
+from oscar_docdata.facade import get_facade
+from oscar_docdata.interface import CALLBACKS
+from oscar_docdata.models import DocdataOrder, DocdataStatusChange
+from oscar_docdata.signals import return_view_called, status_changed_view_called
+
+logger = logging.getLogger("oscar_docdata")
+
+#: The longest reference Docdata accepts (merchantOrderReference is a string255).
+MAX_PARAMETER_LENGTH = 255
+
+MISSING = _("Missing parameter: %(name)s")
+REPEATED = _("Repeated parameter: %(name)s")
+TOO_LONG = _("Parameter too long: %(name)s")
+INVALID = _("Invalid parameter: %(name)s")
+UNKNOWN_ORDER = _("Unknown order")
+UNAVAILABLE = _("Docdata is unavailable, please retry")
+OK = "ok"
+
+
+class BadParameter(Exception):
+    """A query parameter is missing, repeated, too long or unusable."""
+
+    def __init__(self, message: Any):
+        self.message = message
+        super().__init__(str(message))
+
+
+def single_parameter(request: HttpRequest, name: str) -> str:
+    """The one non-empty value of query parameter ``name``, or BadParameter."""
+    values = request.GET.getlist(name)
+    if len(values) > 1:
+        raise BadParameter(REPEATED % {"name": name})
+    value = values[0].strip() if values else ""
+    if not value:
+        raise BadParameter(MISSING % {"name": name})
+    if len(value) > MAX_PARAMETER_LENGTH:
+        raise BadParameter(TOO_LONG % {"name": name})
+    # Control characters (NUL among them) are in no reference, and PostgreSQL refuses NUL.
+    if any(ord(char) < 32 or ord(char) == 127 for char in value):
+        raise BadParameter(INVALID % {"name": name})
+    return value
+
+
+def text_response(message: Any, status: int) -> HttpResponse:
+    return HttpResponse(str(message), status=status, content_type="text/plain; charset=utf-8")
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class StatusChangedNotificationView(View):
+    """Docdata's update notification: ``GET update_order/?order_id=<merchantOrderReference>``.
+
+    400 for a bad parameter and 404 for an unknown order, both without calling Docdata;
+    503 when Docdata cannot be asked (so Docdata retries), with nothing changed;
+    200 ``ok`` once the status is applied.
+    """
+
+    http_method_names = ["get", "head"]
+    trigger = DocdataStatusChange.TRIGGER_NOTIFICATION
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        try:
+            reference = single_parameter(request, "order_id")
+        except BadParameter as error:
+            return text_response(error.message, 400)
+        orders = list(DocdataOrder.objects.active_merchants().for_reference(reference))
+        if not orders:
+            return text_response(UNKNOWN_ORDER, 404)
+        facade = get_facade()
+        for order in orders:
+            try:
+                facade.update_order(order, trigger=self.trigger)
+            except DocdataError as error:
+                logger.warning(
+                    "Docdata notification for %s: status update failed: %s", reference, error
+                )
+                return text_response(UNAVAILABLE, 503)
+        for order in orders:
+            status_changed_view_called.send(sender=type(self), request=request, order=order)
+        return text_response(OK, 200)
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class OrderReturnView(View):
+    """The shopper back from the menu: ``GET return/?callback=…&order_id=<order key>``.
+
+    The callback alone changes nothing: the status is pulled from Docdata. Receivers of
+    ``return_view_called`` may return a response; otherwise the shopper is redirected
+    to DOCDATA_SUCCESS_URL, _PENDING_URL, _CANCELLED_URL or _ERROR_URL. When Docdata
+    cannot be asked the shopper goes to the pending URL.
+    """
+
+    http_method_names = ["get", "head"]
+    trigger = DocdataStatusChange.TRIGGER_RETURN
+    redirect_settings = {
+        "SUCCESS": "DOCDATA_SUCCESS_URL",
+        "PENDING": "DOCDATA_PENDING_URL",
+        "CANCELLED": "DOCDATA_CANCELLED_URL",
+        "ERROR": "DOCDATA_ERROR_URL",
+    }
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        try:
+            callback = single_parameter(request, "callback").upper()
+            order_key = single_parameter(request, "order_id")
+        except BadParameter as error:
+            return text_response(error.message, 400)
+        if callback not in CALLBACKS:
+            return text_response(INVALID % {"name": "callback"}, 400)
+        order = DocdataOrder.objects.active_merchants().for_key(order_key).first()
+        if order is None:
+            return text_response(UNKNOWN_ORDER, 404)
+
+        destination = callback
+        try:
+            get_facade().update_order(order, trigger=self.trigger)
+        except DocdataError as error:
+            logger.warning(
+                "Docdata return for order %s: status update failed, showing pending: %s",
+                order.order_key, error,
+            )
+            destination = "PENDING"
+
+        for _receiver, response in return_view_called.send(
+            sender=type(self), request=request, order=order, callback=callback
+        ):
+            if isinstance(response, HttpResponse):
+                return response
+        return HttpResponseRedirect(self.get_redirect_url(destination, order))
+
+    def get_redirect_url(self, callback: str, order: DocdataOrder) -> str:
+        return resolve_url(getattr(docdata_settings, self.redirect_settings[callback]))
