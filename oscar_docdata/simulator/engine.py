@@ -1,0 +1,548 @@
+"""State changes of simulated orders and payments.
+
+Used by the SOAP operations, the menu and bank pages, the management command, the
+overview page and the test helpers. Every public action locks the order row, changes
+what it must in one transaction and then schedules one notification (sent after
+commit, see ``notifications``). Rules that the state does not allow raise
+:class:`SimulationError` with a message meant for a person.
+
+Cancel (the SOAP operation), by the order's state:
+
+=====================================================  ================  =================
+state                                                  result            what changes
+=====================================================  ================  =================
+order already cancelled                                ALREADY_CANCELED  nothing
+no payment attempts                                    NO_PAYMENTS       order cancelled
+some attempt has a CAPTURED capture                    FAILED            nothing
+some attempt still in progress (redirected to the      PENDING           those attempts
+bank/3-D Secure, bank transfer awaiting money, …)                        CANCEL_REQUESTED,
+                                                                         authorized ones
+                                                                         CANCELED, order
+                                                                         cancelled
+otherwise (authorized-not-captured or finished)        SUCCESS           authorized
+                                                                         attempts CANCELED,
+                                                                         order cancelled
+=====================================================  ================  =================
+
+Expiry (``expire``) marks the order expired and cancels its open attempts. Docdata's
+report cannot tell an expired order from a new one when it has no attempts: the
+plugin expires orders by age, not from the report.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from oscar_docdata.money import from_minor_units, to_minor_units
+
+from . import accounts, methods, notifications, totals
+from .conf import sim_settings
+from .models import Capture, Chargeback, Counter, PaymentAttempt, Refund, SimulatedOrder
+
+#: Statuses of an attempt that is not finished yet.
+IN_PROGRESS = frozenset({
+    "NEW",
+    "STARTED",
+    "RISK_CHECK_OK",
+    "REDIRECTED_FOR_AUTHENTICATION",
+    "AUTHENTICATED",
+    "REDIRECTED_FOR_AUTHORIZATION",
+    "AUTHORIZATION_REQUESTED",
+})
+
+OUTCOMES = ("paid", "authorized", "pending", "cancelled", "failed")
+ACTIONS = ("pay", "authorize", "capture", "refund", "chargeback", "reverse", "cancel",
+           "expire", "fail")
+
+_PAYMENT_ID_COUNTER = "payment_id"
+
+
+class SimulationError(ValueError):
+    """The order's state does not allow the action; the message says why."""
+
+
+# --- keys and ids -------------------------------------------------------------------
+
+
+def new_order_key() -> str:
+    """32 upper-case hexadecimal characters, as Docdata's keys look."""
+    return secrets.token_hex(16).upper()
+
+
+def allocate_payment_id() -> int:
+    """The next payment id: positive, growing across all orders and processes."""
+    with transaction.atomic():
+        if not Counter.objects.filter(name=_PAYMENT_ID_COUNTER).update(value=F("value") + 1):
+            try:
+                with transaction.atomic():
+                    Counter.objects.create(name=_PAYMENT_ID_COUNTER,
+                                           value=sim_settings.DOCDATA_SIMULATOR_FIRST_PAYMENT_ID)
+            except IntegrityError:  # created by a concurrent call meanwhile
+                Counter.objects.filter(name=_PAYMENT_ID_COUNTER).update(value=F("value") + 1)
+        value = Counter.objects.get(name=_PAYMENT_ID_COUNTER).value
+        if PaymentAttempt.objects.filter(payment_id=value).exists():
+            # set_next_payment_id() went back below ids in use: skip them.
+            top = PaymentAttempt.objects.order_by("-payment_id").values_list(
+                "payment_id", flat=True).first()
+            Counter.objects.filter(name=_PAYMENT_ID_COUNTER).update(value=top + 1)
+            value = top + 1
+        return value
+
+
+def set_next_payment_id(value: int) -> None:
+    """Let the next attempt get ``value`` (e.g. to test ids of different lengths)."""
+    if value < 1:
+        raise ValueError("payment ids are positive")
+    Counter.objects.update_or_create(name=_PAYMENT_ID_COUNTER, defaults={"value": value - 1})
+
+
+# --- reading ------------------------------------------------------------------------
+
+
+def locked(order_key: str) -> SimulatedOrder:
+    """The order, its row locked until the end of the transaction."""
+    return (SimulatedOrder.objects.select_for_update().select_related("merchant")
+            .get(order_key=order_key))
+
+
+def attempts_of(order: SimulatedOrder) -> list[PaymentAttempt]:
+    return list(order.attempts.prefetch_related("captures", "refunds", "chargebacks")
+                .order_by("id"))
+
+
+def order_totals(order: SimulatedOrder) -> totals.Totals:
+    return totals.compute(order, attempts_of(order))
+
+
+def captured(attempt: PaymentAttempt) -> int:
+    return sum(c.amount for c in attempt.captures.all() if c.status == "CAPTURED")
+
+
+def refunded(attempt: PaymentAttempt) -> int:
+    return sum(r.amount for r in attempt.refunds.all() if r.status == "CAPTURED")
+
+
+def charged_back(attempt: PaymentAttempt) -> int:
+    return sum(c.amount for c in attempt.chargebacks.all() if c.status == "CHARGED")
+
+
+def capturable(attempt: PaymentAttempt) -> int:
+    if attempt.status != "AUTHORIZED":
+        return 0
+    return attempt.amount - captured(attempt)
+
+
+def refundable(attempt: PaymentAttempt) -> int:
+    return captured(attempt) - refunded(attempt)
+
+
+def remaining(order: SimulatedOrder) -> int:
+    """What is left to pay: registered minus what attempts already authorized."""
+    current = order_totals(order)
+    covered = current.shopper_pending + current.acquirer_pending + current.acquirer_approved
+    return max(order.amount - covered, 0)
+
+
+def money(amount: int, currency: str) -> str:
+    return f"{currency} {from_minor_units(amount, currency)}"
+
+
+# --- checks -------------------------------------------------------------------------
+
+
+def ensure_open(order: SimulatedOrder) -> None:
+    if order.cancelled:
+        raise SimulationError(_("The order is cancelled."))
+    if order.expired:
+        raise SimulationError(_("The order has expired."))
+
+
+def ensure_method(order: SimulatedOrder, method: str) -> None:
+    if method not in (accounts.profile_methods(order.profile) or []):
+        raise SimulationError(
+            _("Payment method %(method)s is not in profile %(profile)s.")
+            % {"method": method, "profile": order.profile}
+        )
+
+
+def _positive(amount: int | None) -> None:
+    if amount is not None and amount <= 0:
+        raise SimulationError(_("The amount must be positive."))
+
+
+# --- changes of one attempt (no notification: callers notify once) --------------------
+
+
+def create_attempt(order: SimulatedOrder, method: str, status: str, *, amount: int | None = None,
+                   currency: str | None = None, confidence: str | None = None,
+                   details: dict | None = None, return_url: str = "",
+                   reason: str = "") -> PaymentAttempt:
+    if details is None:
+        details = default_details(order, method)
+    return PaymentAttempt.objects.create(
+        order=order,
+        payment_id=allocate_payment_id(),
+        method=method,
+        status=status,
+        reason=reason,
+        amount=order.amount if amount is None else amount,
+        currency=currency or order.currency,
+        confidence=confidence or methods.confidence(method),
+        details=details,
+        return_url=return_url,
+    )
+
+
+def set_status(attempt: PaymentAttempt, status: str, *, reason: str = "") -> PaymentAttempt:
+    attempt.status = status
+    attempt.reason = reason
+    if status == "AUTHORIZED":
+        attempt.confidence = methods.confidence(attempt.method)
+    attempt.save(update_fields=["status", "reason", "confidence", "updated"])
+    return attempt
+
+
+def default_details(order: SimulatedOrder, method: str, issuer: str | None = None) -> dict:
+    name = order.bill_to.get("name", {})
+    holder = " ".join(filter(None, (name.get("first"), name.get("last")))) or "J. Doe"
+    return methods.menu_details(method, holder=holder, email=order.customer.get("email", ""),
+                                issuer=issuer)
+
+
+def add_capture(attempt: PaymentAttempt, amount: int | None = None, *, reference: str = "",
+                description: str = "") -> Capture:
+    _positive(amount)
+    available = capturable(attempt)
+    if attempt.status != "AUTHORIZED":
+        raise SimulationError(_("Payment %(id)s is not authorized (status %(status)s).")
+                              % {"id": attempt.payment_id, "status": attempt.status})
+    if available <= 0:
+        raise SimulationError(_("Payment %(id)s has nothing left to capture.")
+                              % {"id": attempt.payment_id})
+    amount = available if amount is None else amount
+    if amount > available:
+        raise SimulationError(
+            _("Cannot capture %(amount)s: only %(available)s is left on payment %(id)s.")
+            % {"amount": money(amount, attempt.currency),
+               "available": money(available, attempt.currency), "id": attempt.payment_id})
+    return Capture.objects.create(attempt=attempt, status="CAPTURED", amount=amount,
+                                  currency=attempt.currency, reference=reference[:35],
+                                  reason=description[:250])
+
+
+def add_refund(attempt: PaymentAttempt, amount: int | None = None, *,
+               reference: str = "", description: str = "") -> Refund:
+    _positive(amount)
+    if captured(attempt) <= 0:
+        raise SimulationError(_("Payment %(id)s has no capture to refund.")
+                              % {"id": attempt.payment_id})
+    available = refundable(attempt)
+    if available <= 0:
+        raise SimulationError(_("Payment %(id)s is refunded in full already.")
+                              % {"id": attempt.payment_id})
+    amount = available if amount is None else amount
+    if amount > available:
+        raise SimulationError(
+            _("Cannot refund %(amount)s: only %(available)s of payment %(id)s is refundable.")
+            % {"amount": money(amount, attempt.currency),
+               "available": money(available, attempt.currency), "id": attempt.payment_id})
+    return Refund.objects.create(attempt=attempt, status="CAPTURED", amount=amount,
+                                 currency=attempt.currency, reference=reference[:35],
+                                 reason=description[:250])
+
+
+def add_chargeback(attempt: PaymentAttempt, amount: int | None = None, *,
+                   reason: str = "Simulated chargeback") -> Chargeback:
+    _positive(amount)
+    available = captured(attempt) - refunded(attempt) - charged_back(attempt)
+    if available <= 0:
+        raise SimulationError(_("Payment %(id)s has nothing captured to charge back.")
+                              % {"id": attempt.payment_id})
+    amount = available if amount is None else amount
+    if amount > available:
+        raise SimulationError(
+            _("Cannot charge back %(amount)s: only %(available)s is left on payment %(id)s.")
+            % {"amount": money(amount, attempt.currency),
+               "available": money(available, attempt.currency), "id": attempt.payment_id})
+    number = attempt.chargebacks.count() + 1
+    return Chargeback.objects.create(attempt=attempt, status="CHARGED", amount=amount,
+                                     currency=attempt.currency,
+                                     reference=f"CB{attempt.payment_id}-{number}"[:35],
+                                     reason=reason[:250])
+
+
+def add_reversal(attempt: PaymentAttempt, amount: int | None = None, *,
+                 reason: str = "Simulated reversal") -> PaymentAttempt:
+    _positive(amount)
+    if attempt.status != "AUTHORIZED":
+        raise SimulationError(_("Payment %(id)s is not authorized (status %(status)s).")
+                              % {"id": attempt.payment_id, "status": attempt.status})
+    if attempt.reversal_amount is not None:
+        raise SimulationError(_("Payment %(id)s is reversed already.")
+                              % {"id": attempt.payment_id})
+    amount = attempt.amount if amount is None else amount
+    if amount > attempt.amount:
+        raise SimulationError(_("Cannot reverse more than the authorized amount."))
+    attempt.reversal_amount = amount
+    attempt.reversal_reason = reason[:250]
+    attempt.save(update_fields=["reversal_amount", "reversal_reason", "updated"])
+    return attempt
+
+
+# --- order-level actions --------------------------------------------------------------
+
+
+def _latest(order: SimulatedOrder, condition: Callable[[PaymentAttempt], bool],
+            message: str) -> PaymentAttempt:
+    for attempt in reversed(attempts_of(order)):
+        if condition(attempt):
+            return attempt
+    raise SimulationError(message)
+
+
+def _open_attempt(order: SimulatedOrder, method: str | None) -> PaymentAttempt | None:
+    for attempt in reversed(attempts_of(order)):
+        if attempt.status in IN_PROGRESS and method in (None, attempt.method):
+            return attempt
+    return None
+
+
+def authorize(order: SimulatedOrder, method: str | None = None, amount: int | None = None, *,
+              currency: str | None = None, capture: bool = False,
+              issuer: str | None = None) -> PaymentAttempt:
+    """Authorize (and capture) the open attempt of ``method``, or a new one."""
+    ensure_open(order)
+    _positive(amount)
+    attempt = _open_attempt(order, method)
+    if attempt is None:
+        method = method or "IDEAL"
+        ensure_method(order, method)
+        if currency not in (None, order.currency) and not (
+                totals.supports(currency) and totals.supports(order.currency)):
+            raise SimulationError(_("Payments in %(currency)s are not possible for this "
+                                    "order.") % {"currency": currency})
+        if amount is None:
+            amount = remaining(order)
+            if amount <= 0:
+                raise SimulationError(_("The order is paid (or authorized) in full already."))
+            amount = totals.convert(amount, order.currency, currency or order.currency)
+        attempt = create_attempt(order, method, "AUTHORIZED", amount=amount, currency=currency,
+                                 details=default_details(order, method, issuer))
+    else:
+        if amount is not None:
+            attempt.amount = amount
+            attempt.save(update_fields=["amount", "updated"])
+        set_status(attempt, "AUTHORIZED")
+    if capture:
+        add_capture(attempt)
+    return attempt
+
+
+def pending(order: SimulatedOrder, method: str | None = None,
+            amount: int | None = None) -> PaymentAttempt:
+    """A bank transfer awaiting the shopper's money (SEPA: authorized, acquirer pending)."""
+    ensure_open(order)
+    method = method or "BANK_TRANSFER"
+    if method == "SEPA_DIRECT_DEBIT":
+        return authorize(order, method, amount)
+    if method != "BANK_TRANSFER":
+        raise SimulationError(_("Only bank transfer and SEPA direct debit can be pending."))
+    ensure_method(order, method)
+    return create_attempt(order, method, "AUTHORIZATION_REQUESTED", amount=amount,
+                          confidence="SHOPPER_PENDING")
+
+
+def finish_unpaid(order: SimulatedOrder, status: str, method: str | None = None,
+                  reason: str = "") -> PaymentAttempt:
+    """End the open attempt (or a new one) as failed or cancelled by the shopper."""
+    ensure_open(order)
+    attempt = _open_attempt(order, method)
+    if attempt is None:
+        method = method or "IDEAL"
+        ensure_method(order, method)
+        return create_attempt(order, method, status, reason=reason)
+    return set_status(attempt, status, reason=reason)
+
+
+def cancel(order: SimulatedOrder) -> str:
+    """The SOAP cancel: see the table in the module docstring."""
+    if order.cancelled:
+        return "ALREADY_CANCELED"
+    attempts = attempts_of(order)
+    if any(captured(a) > 0 for a in attempts):
+        return "FAILED"
+    result = "NO_PAYMENTS" if not attempts else "SUCCESS"
+    for attempt in attempts:
+        if attempt.status == "AUTHORIZED":
+            set_status(attempt, "CANCELED")
+        elif attempt.status in IN_PROGRESS:
+            set_status(attempt, "CANCEL_REQUESTED")
+            result = "PENDING"
+    order.cancelled = True
+    order.save(update_fields=["cancelled"])
+    return result
+
+
+def close(order: SimulatedOrder, *, expire: bool) -> list[PaymentAttempt]:
+    """Docdata ends the order (cancelled or expired): open attempts become CANCELED."""
+    attempts = attempts_of(order)
+    if any(captured(a) > 0 for a in attempts):
+        raise SimulationError(_("The order has captured payments: refund them instead."))
+    if expire and order.expired:
+        raise SimulationError(_("The order has expired already."))
+    closing = [a for a in attempts
+               if a.status == "AUTHORIZED" or a.status in IN_PROGRESS
+               or a.status == "CANCEL_REQUESTED"]
+    if not expire and order.cancelled and not closing:
+        raise SimulationError(_("The order is cancelled already."))
+    for attempt in closing:
+        set_status(attempt, "CANCELED")
+    if expire:
+        order.expired = True
+    else:
+        order.cancelled = True
+    order.save(update_fields=["expired", "cancelled"])
+    return closing
+
+
+def settle(order: SimulatedOrder, outcome: str, method: str | None = None,
+           amount: int | None = None, *, currency: str | None = None,
+           issuer: str | None = None) -> PaymentAttempt:
+    """A shopper's payment in the menu ends with ``outcome`` (no notification here)."""
+    if outcome == "paid":
+        return authorize(order, method, amount, currency=currency, capture=True, issuer=issuer)
+    if outcome == "authorized":
+        return authorize(order, method, amount, currency=currency, issuer=issuer)
+    if outcome == "pending":
+        return pending(order, method, amount)
+    if outcome == "cancelled":
+        return finish_unpaid(order, "CANCELED", method, _("Cancelled by the shopper"))
+    if outcome == "failed":
+        return finish_unpaid(order, "AUTHORIZATION_FAILED", method, _("Simulated failure"))
+    raise SimulationError(_("Unknown outcome %(outcome)s.") % {"outcome": outcome})
+
+
+# --- entry points that lock, change and notify ------------------------------------------
+
+
+def settle_order(order_key: str, outcome: str, method: str | None = None,
+                 amount: Decimal | None = None, *, currency: str | None = None,
+                 issuer: str | None = None) -> PaymentAttempt:
+    """Settle the order with ``order_key`` (``amount`` in major units) and notify."""
+    with transaction.atomic():
+        order = _locked_or_error(order_key)
+        minor = None if amount is None else _minor(amount, currency or order.currency)
+        attempt = settle(order, outcome, method, minor, currency=currency, issuer=issuer)
+        notifications.order_changed(order)
+    return attempt
+
+
+def perform(order_key: str, action: str, *, amount: Decimal | None = None,
+            method: str | None = None) -> str:
+    """Run a later event (``docdata_simulate`` and the overview) and say what happened."""
+    if action not in ACTIONS:
+        raise SimulationError(_("Unknown action %(action)s; choose one of %(actions)s.")
+                              % {"action": action, "actions": ", ".join(ACTIONS)})
+    with transaction.atomic():
+        order = _locked_or_error(order_key)
+        message = _ACTION_HANDLERS[action](order, amount, method)
+        notifications.order_changed(order)
+    return message
+
+
+def _locked_or_error(order_key: str) -> SimulatedOrder:
+    try:
+        return locked(order_key)
+    except SimulatedOrder.DoesNotExist:
+        raise SimulationError(_("Unknown order key %(key)s.") % {"key": order_key}) from None
+
+
+def _minor(amount: Decimal | str, currency: str) -> int:
+    try:
+        value = to_minor_units(amount, currency)
+    except ValueError as error:
+        raise SimulationError(_("%(amount)s is not an amount.") % {"amount": amount}) from error
+    _positive(value)
+    return value
+
+
+def _amount_in(attempt_or_order, amount: Decimal | None) -> int | None:
+    return None if amount is None else _minor(amount, attempt_or_order.currency)
+
+
+def _do_pay(order, amount, method, *, capture=True) -> str:
+    attempt = authorize(order, method, _amount_in(order, amount), capture=capture)
+    text = (_("Payment %(id)s (%(method)s) authorized and captured: %(amount)s.") if capture
+            else _("Payment %(id)s (%(method)s) authorized: %(amount)s."))
+    return text % {"id": attempt.payment_id, "method": attempt.method,
+                   "amount": money(attempt.amount, attempt.currency)}
+
+
+def _do_capture(order, amount, method) -> str:
+    attempt = _latest(order, lambda a: capturable(a) > 0 and method in (None, a.method),
+                      _("No authorized payment has anything left to capture."))
+    capture = add_capture(attempt, _amount_in(attempt, amount))
+    return _("Captured %(amount)s of payment %(id)s.") % {
+        "amount": money(capture.amount, capture.currency), "id": attempt.payment_id}
+
+
+def _do_refund(order, amount, method) -> str:
+    attempt = _latest(order, lambda a: refundable(a) > 0 and method in (None, a.method),
+                      _("No payment has a captured amount left to refund."))
+    refund = add_refund(attempt, _amount_in(attempt, amount))
+    return _("Refunded %(amount)s of payment %(id)s.") % {
+        "amount": money(refund.amount, refund.currency), "id": attempt.payment_id}
+
+
+def _do_chargeback(order, amount, method) -> str:
+    attempt = _latest(
+        order,
+        lambda a: captured(a) - refunded(a) - charged_back(a) > 0 and method in (None, a.method),
+        _("No payment has a captured amount left to charge back."))
+    chargeback = add_chargeback(attempt, _amount_in(attempt, amount))
+    return _("Charged back %(amount)s of payment %(id)s.") % {
+        "amount": money(chargeback.amount, chargeback.currency), "id": attempt.payment_id}
+
+
+def _do_reverse(order, amount, method) -> str:
+    attempt = _latest(
+        order,
+        lambda a: a.status == "AUTHORIZED" and a.reversal_amount is None
+        and method in (None, a.method),
+        _("No authorized payment can be reversed."))
+    add_reversal(attempt, _amount_in(attempt, amount))
+    return _("Reversed %(amount)s of payment %(id)s.") % {
+        "amount": money(attempt.reversal_amount, attempt.currency), "id": attempt.payment_id}
+
+
+def _do_close(order, amount, method, *, expire: bool) -> str:
+    closed = close(order, expire=expire)
+    ids = ", ".join(str(a.payment_id) for a in closed) or "-"
+    text = (_("Order expired; payments cancelled: %(ids)s.") if expire
+            else _("Order cancelled; payments cancelled: %(ids)s."))
+    return text % {"ids": ids}
+
+
+def _do_fail(order, amount, method) -> str:
+    attempt = finish_unpaid(order, "AUTHORIZATION_FAILED", method, _("Simulated failure"))
+    return _("Payment %(id)s (%(method)s) failed.") % {"id": attempt.payment_id,
+                                                     "method": attempt.method}
+
+
+_ACTION_HANDLERS: dict[str, Callable[[SimulatedOrder, Decimal | None, str | None], str]] = {
+    "pay": _do_pay,
+    "authorize": lambda order, amount, method: _do_pay(order, amount, method, capture=False),
+    "capture": _do_capture,
+    "refund": _do_refund,
+    "chargeback": _do_chargeback,
+    "reverse": _do_reverse,
+    "cancel": lambda order, amount, method: _do_close(order, amount, method, expire=False),
+    "expire": lambda order, amount, method: _do_close(order, amount, method, expire=True),
+    "fail": _do_fail,
+}
