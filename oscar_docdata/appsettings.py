@@ -36,6 +36,9 @@ DEFAULTS: dict[str, Any] = {
     "DOCDATA_PENDING_URL": "checkout:thank-you",
     "DOCDATA_CANCELLED_URL": "basket:summary",
     "DOCDATA_ERROR_URL": "basket:summary",
+    # Dashboard: link to Docdata's Back Office (None: the base URL in use, see
+    # oscar_docdata.dashboard.backoffice)
+    "DOCDATA_BACKOFFICE_URL": None,
 }
 
 

@@ -35,6 +35,9 @@ logger = logging.getLogger("oscar_docdata")
 #: The callbacks of the shopper's return URL.
 CALLBACKS = ("SUCCESS", "PENDING", "CANCELLED", "ERROR")
 
+#: The statuses an order may be expired from by age.
+EXPIRABLE_STATUSES = (DocdataOrder.STATUS_NEW, DocdataOrder.STATUS_IN_PROGRESS)
+
 # How many fresh merchant order references create_payment tries when Docdata says a
 # reference is taken (e.g. a create() that timed out after Docdata stored it).
 _REFERENCE_ATTEMPTS = 5
@@ -315,6 +318,29 @@ class Interface:
             )
         copy_state(locked, order)
         return result
+
+    def expire_order(
+        self, order: DocdataOrder, *, trigger: str = DocdataStatusChange.TRIGGER_COMMAND,
+        user: Any = None, note: str = "expired by age",
+    ) -> StatusUpdate | None:
+        """Apply the order's status with intended ``expired`` (status rules 5 and 7).
+
+        Docdata's report cannot tell an abandoned order from a new one, so shops expire
+        by age; the status is still pulled first, and an order with money authorized or
+        received takes that status instead. Returns None when the order had left
+        ``new``/``in_progress`` before the row lock was taken.
+        """
+        with self._locked(order) as locked:
+            if locked.status not in EXPIRABLE_STATUSES:
+                update = None
+            else:
+                report = self.client_for(locked.merchant_name).status(locked.order_key)
+                update = self._apply(
+                    locked, report, trigger=trigger, user=user, note=note,
+                    intended_status=DocdataOrder.STATUS_EXPIRED,
+                )
+        copy_state(locked, order)
+        return update
 
     def order_status_changed(
         self, docdata_order: DocdataOrder, old_status: str, new_status: str

@@ -1,0 +1,6 @@
+"""The Docdata orders dashboard, an Oscar 4 dashboard app.
+
+Install ``"oscar_docdata.dashboard"``, mount
+``apps.get_app_config("oscar_docdata_dashboard").urls`` (e.g. at
+``dashboard/docdata/``) and add the navigation entry, see the README.
+"""

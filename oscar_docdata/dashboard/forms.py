@@ -1,0 +1,200 @@
+"""Forms of the Docdata dashboard: the order search and the action confirmations."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from oscar_docdata.interface import Interface
+from oscar_docdata.models import DocdataOrder, DocdataPayment
+from oscar_docdata.money import currency_exponent
+from oscar_docdata.querysets import configured_merchants
+
+
+class DocdataOrderSearchForm(forms.Form):
+    """Search (order number, order key, merchant reference) and filters of the list."""
+
+    q = forms.CharField(
+        label=_("Order number, order key or reference"), required=False, max_length=255
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    merchant = forms.ChoiceField(label=_("Merchant"), required=False)
+    date_from = forms.DateField(
+        label=_("Created from"), required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    date_to = forms.DateField(
+        label=_("Created until"), required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("All statuses")), *DocdataOrder.STATUS_CHOICES]
+        merchants = set(configured_merchants()) | set(
+            DocdataOrder.objects.order_by().values_list("merchant_name", flat=True).distinct()
+        )
+        self.fields["merchant"].choices = [
+            ("", _("All merchants")), *((name, name) for name in sorted(merchants))
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return data
+
+    def filter(self, queryset: QuerySet[DocdataOrder]) -> QuerySet[DocdataOrder]:
+        """``queryset`` narrowed by the (valid) form's values."""
+        data = self.cleaned_data
+        query = data.get("q", "").strip()
+        if query:
+            queryset = queryset.filter(
+                Q(order_number__icontains=query)
+                | Q(merchant_order_id__icontains=query)
+                | Q(order_key__icontains=query)
+            )
+        if data.get("status"):
+            queryset = queryset.filter(status=data["status"])
+        if data.get("merchant"):
+            queryset = queryset.filter(merchant_name=data["merchant"])
+        if data.get("date_from"):
+            queryset = queryset.filter(created__gte=_local_midnight(data["date_from"]))
+        if data.get("date_to"):
+            next_day = data["date_to"] + dt.timedelta(days=1)
+            queryset = queryset.filter(created__lt=_local_midnight(next_day))
+        return queryset
+
+    def descriptions(self) -> list[str]:
+        """The active search and filters, for the "filters" badges."""
+        if not self.is_bound or not self.is_valid():
+            return []
+        data = self.cleaned_data
+        found = []
+        if data.get("q", "").strip():
+            found.append(_("matching “%(q)s”") % {"q": data["q"].strip()})
+        if data.get("status"):
+            labels = dict(DocdataOrder.STATUS_CHOICES)
+            found.append(_("status %(status)s") % {"status": labels[data["status"]]})
+        if data.get("merchant"):
+            found.append(_("merchant %(merchant)s") % {"merchant": data["merchant"]})
+        if data.get("date_from"):
+            found.append(_("created from %(date)s") % {"date": data["date_from"].isoformat()})
+        if data.get("date_to"):
+            found.append(_("created until %(date)s") % {"date": data["date_to"].isoformat()})
+        return found
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+class ConfirmForm(forms.Form):
+    """An action without inputs: the confirmation page's POST (with its CSRF token)."""
+
+    def __init__(self, *args: Any, order: DocdataOrder, **kwargs: Any):
+        self.order = order
+        super().__init__(*args, **kwargs)
+
+
+class AmountForm(ConfirmForm):
+    """Capture or refund: an optional amount (default: all that is available) and an
+    optional payment (default: the order's payments in payment id order).
+    """
+
+    #: "capture" or "refund"; set by the subclasses.
+    operation = ""
+    nothing_left = _("Nothing is left to do.")
+
+    amount = forms.DecimalField(
+        label=_("Amount"), required=False, max_digits=19, decimal_places=4,
+        help_text=_("Leave empty for everything that is available."),
+    )
+    payment = forms.TypedChoiceField(
+        label=_("Payment"), required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, *args: Any, order: DocdataOrder, **kwargs: Any):
+        super().__init__(*args, order=order, **kwargs)
+        self.open_payments: list[tuple[DocdataPayment, Decimal]] = [
+            (payment, left)
+            for payment in order.payments.order_by("payment_id")
+            if (left := Interface.available(payment, self.operation)) > 0
+        ]
+        self.fields["payment"].choices = [
+            ("", _("All payments")),
+            *(
+                (payment.payment_id, f"{payment.payment_id} {payment.payment_method} "
+                 f"({self.format(left, payment.currency or order.currency)})")
+                for payment, left in self.open_payments
+            ),
+        ]
+        # The browser's number input steps in the currency's minor unit (0.01, or 1 for JPY).
+        step = Decimal(1).scaleb(-currency_exponent(self.currency))
+        self.fields["amount"].widget.attrs.update(min="0", step=str(step))
+
+    @property
+    def available(self) -> Decimal:
+        """What is left on all the order's payments together."""
+        return sum((left for _payment, left in self.open_payments), Decimal(0))
+
+    def available_on(self, payment_id: int | None) -> Decimal:
+        """What is left on payment ``payment_id``, or on all payments when None."""
+        if payment_id is None:
+            return self.available
+        return next(left for payment, left in self.open_payments
+                    if payment.payment_id == payment_id)
+
+    @property
+    def currency(self) -> str:
+        if self.open_payments:
+            return self.open_payments[0][0].currency or self.order.currency
+        return self.order.currency
+
+    @staticmethod
+    def format(amount: Decimal, currency: str) -> str:
+        quantum = Decimal(1).scaleb(-currency_exponent(currency))
+        return f"{currency} {amount.quantize(quantum)}"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not self.open_payments:
+            raise forms.ValidationError(self.nothing_left)
+        amount = data.get("amount")
+        payment_id = data.get("payment")
+        left = self.available_on(payment_id)
+        if amount is None:
+            return data
+        decimals = currency_exponent(self.currency)
+        if amount <= 0:
+            self.add_error("amount", _("Give an amount of more than zero."))
+        elif amount != amount.quantize(Decimal(1).scaleb(-decimals)):
+            self.add_error(
+                "amount",
+                _("%(currency)s amounts have at most %(decimals)s decimals.")
+                % {"currency": self.currency, "decimals": decimals},
+            )
+        elif amount > left:
+            self.add_error(
+                "amount",
+                _("At most %(available)s is available.")
+                % {"available": self.format(left, self.currency)},
+            )
+        return data
+
+
+class CaptureForm(AmountForm):
+    operation = "capture"
+    nothing_left = _("No authorized amount is left to capture.")
+
+
+class RefundForm(AmountForm):
+    operation = "refund"
+    nothing_left = _("No captured amount is left to refund.")
