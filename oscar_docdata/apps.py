@@ -9,4 +9,11 @@ class OscarDocdataConfig(AppConfig):
     default_auto_field = "django.db.models.AutoField"
 
     def ready(self) -> None:
-        from oscar_docdata import checks  # noqa: F401 - registers the system checks
+        from oscar_docdata import (
+            checks,  # noqa: F401 - registers the system checks
+            receivers,
+        )
+
+        # Keep Oscar's order, Source, Transactions and PaymentEvents in step with Docdata;
+        # each receiver checks DOCDATA_OSCAR_RECEIVERS on every call.
+        receivers.connect()

@@ -39,6 +39,9 @@ DEFAULTS: dict[str, Any] = {
     # Dashboard: link to Docdata's Back Office (None: the base URL in use, see
     # oscar_docdata.dashboard.backoffice)
     "DOCDATA_BACKOFFICE_URL": None,
+    # Oscar integration: the receivers, and when the confirmation e-mail goes out
+    "DOCDATA_OSCAR_RECEIVERS": True,
+    "DOCDATA_CONFIRMATION_EMAIL": "paid",
 }
 
 

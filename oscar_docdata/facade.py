@@ -11,13 +11,11 @@ import logging
 from typing import Any
 
 from django.utils.module_loading import import_string
-from oscar.core.loading import get_class, get_model
 
 from oscar_docdata.appsettings import docdata_settings
 from oscar_docdata.exceptions import DocdataValidationError
 from oscar_docdata.gateway.values import Destination, Name, Shopper
 from oscar_docdata.interface import Interface, to_amount
-from oscar_docdata.models import DocdataOrder
 from oscar_docdata.oscar_values import address_from_oscar, invoice_from_basket, name_from
 
 logger = logging.getLogger("oscar_docdata")
@@ -129,32 +127,6 @@ class Facade(Interface):
             gender=_GENDERS.get(title, "U"),
             phone_number=str(phone) if phone else None,
         )
-
-    def order_status_changed(
-        self, docdata_order: DocdataOrder, old_status: str, new_status: str
-    ) -> None:
-        """Move the Oscar order along ``DOCDATA_ORDER_STATUS_MAPPING`` (inside the update).
-
-        Only statuses in the mapping are applied; a transition Oscar's pipeline does not
-        allow is logged and skipped.
-        """
-        super().order_status_changed(docdata_order, old_status, new_status)
-        mapping = docdata_settings.DOCDATA_ORDER_STATUS_MAPPING or {}
-        target = mapping.get(new_status)
-        if not target:
-            return
-        order_model = get_model("order", "Order")
-        order = order_model.objects.filter(number=docdata_order.order_number).first()
-        if order is None or order.status == target:
-            return
-        invalid_status = get_class("order.exceptions", "InvalidOrderStatus")
-        try:
-            order.set_status(target)
-        except invalid_status as error:
-            logger.warning(
-                "Order %s: Docdata status %s cannot set Oscar status %r: %s",
-                order.number, new_status, target, error,
-            )
 
 
 def get_facade_class() -> type[Interface]:

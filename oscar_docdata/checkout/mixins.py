@@ -1,0 +1,234 @@
+"""Oscar's PaymentDetailsView paying through Docdata's hosted payment menu.
+
+Use it in a forked checkout app::
+
+    # yourshop/checkout/views.py
+    from oscar.apps.checkout import views
+    from oscar_docdata.checkout import DocdataPaymentDetailsMixin
+
+    class PaymentDetailsView(DocdataPaymentDetailsMixin, views.PaymentDetailsView):
+        docdata_payment_methods = (("IDEAL", "iDEAL"), ("VISA", "Visa"))  # optional
+
+On "place order" the view
+
+1. creates the Docdata order from the submission (user or guest e-mail, billing and
+   shipping address, basket, total) with ``get_facade().create_payment``;
+2. places the Oscar order right away, because the customer may never come back from
+   the menu, with a payment Source of type "Docdata" whose reference is the order key;
+3. redirects to the payment menu, opening the customer's chosen method (``default_pm``)
+   when ``docdata_payment_methods`` let them choose one.
+
+When the Docdata order cannot be created, the preview page shows what went wrong and
+the basket is given back. When the Oscar order cannot be placed after the Docdata order
+was created, the Docdata order is deleted here and cancelled at Docdata: nothing stays
+half-created.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from decimal import Decimal
+from functools import partial
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.utils.functional import Promise
+from django.utils.translation import get_language
+from oscar.core.loading import get_model
+
+from oscar_docdata.checkout.conf import EMAIL_WHEN_PLACED, confirmation_email_when
+from oscar_docdata.checkout.errors import DocdataCheckoutError, customer_message
+from oscar_docdata.checkout.forms import PaymentMethodForm
+from oscar_docdata.checkout.sources import docdata_source_type
+from oscar_docdata.exceptions import DocdataError
+from oscar_docdata.facade import get_facade
+from oscar_docdata.models import DocdataOrder
+
+logger = logging.getLogger("oscar_docdata")
+
+Source = get_model("payment", "Source")
+
+
+class DocdataPaymentDetailsMixin:
+    """Mix into Oscar's ``PaymentDetailsView`` (first in the bases) to pay with Docdata."""
+
+    template_name = "oscar_docdata/checkout/payment_details.html"
+    template_name_preview = "oscar_docdata/checkout/preview.html"
+
+    #: ``(method, label)`` pairs the customer picks from on the payment details page;
+    #: the pick opens that method in the menu. Empty: the menu offers every method.
+    docdata_payment_methods: Sequence[tuple[str, str | Promise]] = ()
+
+    #: Set while placing an order: the Docdata order key and the chosen method.
+    docdata_order_key: str | None = None
+    docdata_payment_method: str | None = None
+
+    _docdata_facade: Any = None
+    _docdata_submission: dict[str, Any] | None = None
+    _docdata_error: DocdataCheckoutError | None = None
+    _payment_method_form: PaymentMethodForm | None = None
+
+    # --- choosing a method -----------------------------------------------------------------
+
+    def get_docdata_payment_methods(self) -> list[tuple[str, str | Promise]]:
+        return list(self.docdata_payment_methods)
+
+    def get_payment_method_form(self, data: Any = None) -> PaymentMethodForm | None:
+        """The method choice, or None when the shop lets the menu offer every method."""
+        methods = self.get_docdata_payment_methods()
+        if not methods:
+            return None
+        return PaymentMethodForm(methods, data=data)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        if "payment_method_form" not in kwargs:
+            kwargs["payment_method_form"] = (
+                self._payment_method_form or self.get_payment_method_form()
+            )
+        return super().get_context_data(**kwargs)
+
+    def handle_payment_details_submission(self, request: HttpRequest) -> HttpResponse:
+        form = self._payment_method_form = self.get_payment_method_form(request.POST)
+        if form is not None and not form.is_valid():
+            return self.render_payment_details(request)
+        return self.render_preview(request)
+
+    def handle_place_order_submission(self, request: HttpRequest) -> HttpResponse:
+        form = self._payment_method_form = self.get_payment_method_form(request.POST)
+        if form is not None:
+            if not form.is_valid():
+                return self.render_payment_details(request)
+            self.docdata_payment_method = form.cleaned_data["payment_method"]
+        return super().handle_place_order_submission(request)
+
+    # --- placing the order -----------------------------------------------------------------
+
+    def get_docdata_facade(self) -> Any:
+        if self._docdata_facade is None:
+            self._docdata_facade = get_facade()
+        return self._docdata_facade
+
+    def submit(self, **submission: Any) -> HttpResponse:
+        # Oscar hands handle_payment() only the number and total; Docdata needs the rest.
+        self._docdata_submission = submission
+        return super().submit(**submission)
+
+    def handle_payment(self, order_number: str, total: Any, **kwargs: Any) -> None:
+        """Create the Docdata order and record the Source (saved with the order).
+
+        An order with nothing to pay (a free product, a voucher for everything) is
+        placed without a Docdata order, as Oscar places it.
+        """
+        if not total.incl_tax:
+            return
+        source_type = docdata_source_type()
+        submission = self._docdata_submission or {}
+        user = submission.get("user", self.request.user)
+        facade = self.get_docdata_facade()
+        try:
+            order_key = facade.create_payment(
+                order_number,
+                total,
+                user,
+                **self.get_docdata_create_payment_kwargs(order_number, total, submission),
+            )
+        except (DocdataError, ImproperlyConfigured) as error:
+            logger.warning("Order %s: the Docdata order was not created: %s", order_number, error)
+            self._docdata_error = DocdataCheckoutError(customer_message(error))
+            raise self._docdata_error from error
+        self.docdata_order_key = order_key
+        self.add_payment_source(
+            Source(
+                source_type=source_type,
+                currency=total.currency,
+                amount_allocated=Decimal(0),
+                reference=order_key,
+            )
+        )
+
+    def get_docdata_create_payment_kwargs(
+        self, order_number: str, total: Any, submission: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Keyword arguments for ``Facade.create_payment`` besides number, total and user.
+
+        Override to add e.g. ``description``, ``profile`` or ``receiptText``.
+        """
+        user = submission.get("user", self.request.user)
+        email = None
+        if not getattr(user, "is_authenticated", False):
+            email = (submission.get("order_kwargs") or {}).get(
+                "guest_email"
+            ) or self.checkout_session.get_guest_email()
+        return {
+            "language": get_language(),
+            "basket": submission.get("basket"),
+            "billing_address": submission.get("billing_address"),
+            "shipping_address": submission.get("shipping_address"),
+            "shipping_charge": submission.get("shipping_charge"),
+            "surcharges": submission.get("surcharges"),
+            "email": email,
+        }
+
+    def handle_order_placement(self, order_number: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        """Place the order, its Source and the basket's submission in one transaction."""
+        try:
+            with transaction.atomic():
+                return super().handle_order_placement(order_number, *args, **kwargs)
+        except Exception:
+            self.discard_docdata_order()
+            raise
+
+    def discard_docdata_order(self) -> None:
+        """Forget the Docdata order of an Oscar order that could not be placed."""
+        order_key = self.docdata_order_key
+        docdata_order = DocdataOrder.objects.filter(order_key=order_key).first()
+        if docdata_order is None:
+            return
+        merchant = docdata_order.merchant_name
+        docdata_order.delete()
+        self.docdata_order_key = None
+        try:
+            result = self.get_docdata_facade().client_for(merchant).cancel(order_key)
+        except Exception as error:  # the placement error matters more: log, don't raise
+            logger.warning(
+                "Docdata order %s of an order that was not placed could not be cancelled: %s",
+                order_key, error,
+            )
+        else:
+            logger.info(
+                "Docdata order %s of an order that was not placed: cancel answered %s",
+                order_key, result.result,
+            )
+
+    def render_preview(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
+        if self._docdata_error is not None:
+            # Oscar shows a generic text for every payment error; ours says what to do.
+            kwargs["error"] = self._docdata_error.message
+        return super().render_preview(request, **kwargs)
+
+    # --- after placement -------------------------------------------------------------------
+
+    def get_success_url(self) -> str:
+        """The payment menu (Oscar's thank-you page comes after the menu)."""
+        if not self.docdata_order_key:
+            return super().get_success_url()
+        return self.get_docdata_payment_menu_url(self.docdata_order_key)
+
+    def get_docdata_payment_menu_url(self, order_key: str) -> str:
+        extra = {}
+        if self.docdata_payment_method:
+            extra["default_pm"] = self.docdata_payment_method
+        return self.get_docdata_facade().get_payment_menu_url(
+            self.request, order_key, client_language=get_language(), **extra
+        )
+
+    def send_order_placed_email(self, order: Any) -> None:
+        """At placement when DOCDATA_CONFIRMATION_EMAIL is "placed" or nothing is to be
+        paid; otherwise the receivers send it when Docdata reports the order paid."""
+        if self.docdata_order_key and confirmation_email_when() != EMAIL_WHEN_PLACED:
+            return
+        # Not before the order is committed: a rolled back order must not be confirmed.
+        transaction.on_commit(partial(super().send_order_placed_email, order))

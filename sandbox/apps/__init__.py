@@ -1,0 +1,1 @@
+"""Oscar apps forked for the sandbox (checkout, partner, shipping)."""

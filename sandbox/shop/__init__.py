@@ -1,0 +1,1 @@
+"""The sandbox's own app: demo data and the runsandbox command."""

@@ -1,0 +1,7 @@
+"""Like ``tests.checkout.urls``, with a checkout that lets the menu offer every method."""
+
+from oscar_docdata.checkout.views import PaymentDetailsView
+
+from .urls import shop_urls
+
+urlpatterns = shop_urls(PaymentDetailsView)
