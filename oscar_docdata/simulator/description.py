@@ -10,18 +10,17 @@ supplies it. Everything else is plain 1.3.
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 
 from lxml import etree
 
-WSDL_DIR = Path(__file__).resolve().parent.parent / "wsdl"
-WSDL_PATH = WSDL_DIR / "paymentservice-1_3.wsdl"
-XSD_PATH = WSDL_DIR / "paymentservice-1_3.xsd"
+from oscar_docdata.gateway.schema import (  # one definition of the bundled files' names
+    TYPES_NS,
+    WSDL_PATH,
+    XS_NS,
+    XSD_PATH,
+)
 
-TYPES_NS = "http://www.docdatapayments.com/services/paymentservice/1_3/"
-SOAP_ENV_NS = "http://schemas.xmlsoap.org/soap/envelope/"
 WSDL_SOAP_NS = "http://schemas.xmlsoap.org/wsdl/soap/"
-XS_NS = "http://www.w3.org/2001/XMLSchema"
 
 #: Declarations for the extension points (no namespace, as ##local demands).
 EXTENSIONS = """<?xml version="1.0" encoding="UTF-8"?>

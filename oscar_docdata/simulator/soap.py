@@ -16,9 +16,10 @@ from django.http import HttpRequest, HttpResponse
 from lxml import etree
 from lxml.builder import ElementMaker
 
+from oscar_docdata.gateway.schema import SOAP_ENV_NS, TYPES_NS
+
 from . import accounts, description, faults
 from .conf import sim_settings
-from .description import SOAP_ENV_NS, TYPES_NS
 from .models import Merchant
 
 logger = logging.getLogger("oscar_docdata.simulator")

@@ -14,8 +14,9 @@ from oscar_docdata.gateway import (
     RefundItems,
     SepaDirectDebitPayment,
 )
+from oscar_docdata.gateway.schema import SOAP_ENV_NS
 from oscar_docdata.gateway.transport import get_http_session
-from oscar_docdata.simulator.description import SOAP_ENV_NS, validation_error
+from oscar_docdata.simulator.description import validation_error
 from oscar_docdata.testing.simulator import DEFAULT_HOST, InProcessAdapter
 
 from .browser import Browser

@@ -7,7 +7,7 @@ import requests
 import zeep
 from lxml import etree
 
-from oscar_docdata.simulator.description import SOAP_ENV_NS, TYPES_NS, XSD_PATH
+from oscar_docdata.gateway.schema import SOAP_ENV_NS, TYPES_NS, XSD_PATH
 
 from . import wire
 

@@ -2,8 +2,9 @@
 
 from lxml import etree
 
+from oscar_docdata.gateway.schema import SOAP_ENV_NS, TYPES_NS
 from oscar_docdata.gateway.transport import get_http_session
-from oscar_docdata.simulator.description import SOAP_ENV_NS, TYPES_NS, validation_error
+from oscar_docdata.simulator.description import validation_error
 
 PASSWORD = "Sup3r-Secret-pw"
 
