@@ -10,6 +10,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from oscar_docdata.interface import Interface
 from oscar_docdata.models import DocdataOrder, DocdataPayment
@@ -114,7 +115,7 @@ class AmountForm(ConfirmForm):
     nothing_left = _("Nothing is left to do.")
 
     amount = forms.DecimalField(
-        label=_("Amount"), required=False, max_digits=19, decimal_places=4,
+        label=pgettext_lazy("money", "Amount"), required=False, max_digits=19, decimal_places=4,
         help_text=_("Leave empty for everything that is available."),
     )
     payment = forms.TypedChoiceField(
