@@ -10,6 +10,7 @@ elements (such as iDEAL ``issuers``) are accepted with or without it.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import requests
@@ -227,6 +228,28 @@ def refund_result(reply: Reply) -> results.RefundResult:
 
 # --- status report -------------------------------------------------------------------
 
+# What a status report may hold: the schema's types, and what the plugin's tables
+# store. A value beyond them makes the report unusable (DocdataGatewayError, so the
+# notification answers 503 and nothing is written) instead of failing in the database.
+_INT_RANGE = (-(2**31), 2**31 - 1)  # xs:int: every total and amount
+_PAYMENT_ID_RANGE = (1, 2**63 - 1)  # xs:positiveInteger, stored in a bigint
+_CURRENCY = re.compile(r"[A-Z]{3}")
+_MAX_LENGTHS = {"paymentMethod": 50, "confidenceLevel": 35, "status": 100}
+
+
+def _bounded(value: int, what: str, bounds: tuple[int, int] = _INT_RANGE) -> int:
+    low, high = bounds
+    if not low <= value <= high:
+        raise _Unusable(f"{what} is out of range")
+    return value
+
+
+def _short(value: str | None, what: str) -> str | None:
+    if value is not None and len(value) > _MAX_LENGTHS[what]:
+        raise _Unusable(f"{what} is longer than {_MAX_LENGTHS[what]} characters")
+    return value
+
+
 _TOTALS = (
     ("registered", "totalRegistered"),
     ("shopper_pending", "totalShopperPending"),
@@ -242,7 +265,10 @@ def _amount(parent: etree._Element, local: str) -> tuple[int, str]:
     element = _find(parent, local)
     if element is None or element.text is None:
         raise _Unusable(f"the reply lacks {etree.QName(parent).localname}/{local}")
-    return _int(element.text.strip(), local), (element.get("currency") or "").strip()
+    currency = (element.get("currency") or "").strip()
+    if currency and not _CURRENCY.fullmatch(currency):
+        raise _Unusable(f"{local} has an invalid currency")
+    return _bounded(_int(element.text.strip(), local), local), currency
 
 
 def _amount_lines(authorization: etree._Element, local: str,
@@ -264,10 +290,10 @@ def _authorization(element: etree._Element) -> results.Authorization:
         reversal = results.Reversal(amount=reversed_amount, currency=reversed_currency,
                                     reason=_text(reversal, "reason") or "")
     return results.Authorization(
-        status=_required(element, "status"),
+        status=_short(_required(element, "status"), "status"),
         amount=amount,
         currency=currency,
-        confidence_level=_text(element, "confidenceLevel") or "",
+        confidence_level=_short(_text(element, "confidenceLevel"), "confidenceLevel") or "",
         reason=_text(element, "reason"),
         captures=_amount_lines(element, "capture", "merchantCaptureId"),
         refunds=_amount_lines(element, "refund", "merchantRefundId"),
@@ -328,8 +354,9 @@ def _payment_line(element: etree._Element) -> results.PaymentLine:
     if authorization is None:
         raise _Unusable("a payment lacks its authorization")
     return results.PaymentLine(
-        payment_id=_int(_required(element, "id"), "payment/id"),
-        payment_method=_required(element, "paymentMethod"),
+        payment_id=_bounded(_int(_required(element, "id"), "payment/id"), "payment/id",
+                            _PAYMENT_ID_RANGE),
+        payment_method=_short(_required(element, "paymentMethod"), "paymentMethod"),
         authorization=_authorization(authorization),
         extended=_extended(_find(element, "extended")),
     )
@@ -360,13 +387,17 @@ def status_report(order_key: str):
             raise _Unusable("report lacks approximateTotals")
         payments = tuple(sorted((_payment_line(e) for e in report.iterfind(_q("payment"))),
                                 key=lambda line: line.payment_id))
+        if len({line.payment_id for line in payments}) != len(payments):
+            raise _Unusable("the report holds a payment id twice")
         reversed_text = _text(totals_element, "totalReversed")
         exchanged_to = (totals_element.get("exchangedTo") or "").strip() or None
         currencies = {line.authorization.currency for line in payments
                       if line.authorization.currency}
         totals = results.Totals(
-            **{name: _int(_required(totals_element, local), local) for name, local in _TOTALS},
-            reversed=_int(reversed_text, "totalReversed") if reversed_text else None,
+            **{name: _bounded(_int(_required(totals_element, local), local), local)
+               for name, local in _TOTALS},
+            reversed=(_bounded(_int(reversed_text, "totalReversed"), "totalReversed")
+                      if reversed_text else None),
             exchanged_to=exchanged_to,
             exchange_rate_date=(totals_element.get("exchangeRateDate") or "").strip() or None,
             currency=exchanged_to or (currencies.pop() if len(currencies) == 1 else None),

@@ -1,0 +1,251 @@
+"""Benchmark 2: reconciliation throughput against the simulator with 100 ms latency.
+
+Run from the repository root (PostgreSQL required: many threads, one connection each)::
+
+    /work/venv311/bin/python benchmarks/bench_reconcile.py [--orders 2000] [--subset 100]
+        [--workers 1,8,32] [--latency 0.1] [--docdata simulator,canned] [--pool-size N]
+
+2,000 orders (and a subset of 100 for one worker, which would otherwise take minutes)
+are pending in the shop, created more than 30 minutes ago; Docdata holds their
+payments (half authorized, half paid) and answers every status call after the
+injected latency. ``reconcile_docdata_orders --workers N`` then refreshes them all; the
+shop's state is reset before each run so that every run does the same work (one
+status change and one new payment line per order). Docdata is, per table:
+
+- ``simulator``: the simulator in a process of its own (benchmarks/simulator_server.py,
+  Django's threaded server) over loopback HTTP, with its latency fault: end to end;
+- ``canned``: a canned reply per order served in-process after the same latency: only
+  the plugin's own work (and PostgreSQL's) takes CPU, as with the real, remote Docdata.
+
+The tables show orders per second, the speed-up over one worker, and the CPU time per
+order of this process (the plugin: zeep, parsing, engine, SQL, receivers) and of the
+simulator's. ``--pool-size`` mounts an HTTP adapter with that many kept-alive
+connections on the plugin's session (requests' default keeps 10 per host).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import re
+import resource
+import socket
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from common import ROOT, database, print_table, setup_django
+from requests.adapters import HTTPAdapter
+
+HERE = Path(__file__).resolve().parent
+MERCHANT, SUBSET_MERCHANT = "shop_test", "shop_sub"
+AMOUNT = 1000
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def process_cpu(pid: int) -> float:
+    """User + system CPU seconds of process ``pid`` so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def seed(orders: int, subset: int) -> None:
+    """Pending shop orders and their payments in the simulator, in bulk."""
+    from django.utils import timezone
+
+    from oscar_docdata.models import DocdataOrder
+    from oscar_docdata.simulator import accounts
+    from oscar_docdata.simulator.models import Capture, PaymentAttempt, SimulatedOrder
+
+    accounts.sync_configured_merchants()
+    merchants = {name: accounts.get_merchant(name) for name in (MERCHANT, SUBSET_MERCHANT)}
+    plan = [(MERCHANT, number) for number in range(orders)] + \
+           [(SUBSET_MERCHANT, orders + number) for number in range(subset)]
+    simulated = SimulatedOrder.objects.bulk_create([
+        SimulatedOrder(merchant=merchants[merchant], order_key=f"{0xBE4C0000 + number:032X}",
+                       merchant_order_reference=f"REC-{number}", amount=AMOUNT,
+                       currency="EUR", profile="standard")
+        for merchant, number in plan
+    ], batch_size=500)
+    attempts = PaymentAttempt.objects.bulk_create([
+        PaymentAttempt(order=order, payment_id=4_200_000_000 + index, method="IDEAL",
+                       status="AUTHORIZED", amount=AMOUNT, currency="EUR",
+                       confidence="ACQUIRER_APPROVED")
+        for index, order in enumerate(simulated)
+    ], batch_size=500)
+    Capture.objects.bulk_create([
+        Capture(attempt=attempt, status="CAPTURED", amount=AMOUNT, currency="EUR")
+        for attempt in attempts[::2]
+    ], batch_size=500)
+    DocdataOrder.objects.bulk_create([
+        DocdataOrder(merchant_name=merchant, merchant_order_id=f"REC-{number}",
+                     order_number=f"REC-{number}", order_key=f"{0xBE4C0000 + number:032X}",
+                     total_gross_amount=AMOUNT / 100, currency="EUR")
+        for merchant, number in plan
+    ], batch_size=500)
+    DocdataOrder.objects.update(created=timezone.now() - timedelta(hours=1))
+
+
+def reset() -> None:
+    """Every order back to what the shop knew before reconciliation."""
+    from oscar_docdata.models import DocdataOrder, DocdataPayment, DocdataStatusChange
+
+    DocdataPayment.objects.all().delete()
+    DocdataStatusChange.objects.all().delete()
+    DocdataOrder.objects.update(
+        status=DocdataOrder.STATUS_NEW, total_registered=0, total_shopper_pending=0,
+        total_acquirer_pending=0, total_acquirer_approved=0, total_captured=0,
+        total_refunded=0, total_charged_back=0)
+
+
+def reconcile(workers: int, merchant: str) -> tuple[float, str]:
+    from django.core.management import CommandError, call_command
+
+    out, err = io.StringIO(), io.StringIO()
+    started = time.perf_counter()
+    try:
+        call_command("reconcile_docdata_orders", "--workers", str(workers), "--merchant",
+                     merchant, "--older-than", "0", stdout=out, stderr=err)
+    except CommandError as error:
+        err.write(f"\n{error}")
+    elapsed = time.perf_counter() - started
+    summary = re.search(r"Updated: \d+, unchanged: \d+, failed: \d+", out.getvalue())
+    failures = err.getvalue().strip().splitlines()
+    text = summary.group(0) if summary else "no summary"
+    if failures:
+        text += f" ({failures[0][:80]})"
+    return elapsed, text
+
+
+class LatencyDocdata:
+    """Canned status replies per order key, each served after ``latency`` seconds."""
+
+    KEY = re.compile(rb"paymentOrderKey>([0-9A-F]{32})<")
+
+    def __init__(self, latency: float) -> None:
+        from oscar_docdata.simulator.models import PaymentAttempt
+        from oscar_docdata.testing import replies
+        from oscar_docdata.testing.canned import CannedSoapAdapter
+
+        class Adapter(CannedSoapAdapter):
+            def send(inner, request, *args, **kwargs):  # noqa: N805 - the adapter's self
+                key = self.KEY.search(request.body).group(1).decode()
+                time.sleep(latency)
+                return inner._response(request, self.answers[key])
+
+        self.answers: dict[str, object] = {}
+        for attempt in PaymentAttempt.objects.select_related("order").prefetch_related(
+                "captures"):
+            captured = sum(capture.amount for capture in attempt.captures.all())
+            body = replies.status_reply(
+                registered=AMOUNT, acquirer_approved=AMOUNT, captured=captured,
+                payments=[replies.payment_xml(
+                    attempt.payment_id, amount=AMOUNT,
+                    captures=[("CAPTURED", captured)] if captured else ())])
+            self.answers[attempt.order.order_key] = _Reply(body, 200, "text/xml")
+        self.adapter = Adapter()
+
+
+class _Reply:
+    def __init__(self, body: bytes, status: int, content_type: str) -> None:
+        self.body, self.status, self.content_type = body, status, content_type
+
+
+def run_table(docdata: str, options: argparse.Namespace, name: str) -> list[list[object]]:
+    """Reconcile with every worker count against ``docdata``; one row per count."""
+    from django.test.utils import override_settings
+
+    from oscar_docdata.gateway.transport import get_http_session
+    from oscar_docdata.models import DocdataOrder
+
+    server = None
+    if docdata == "simulator":
+        port = free_port()
+        env = dict(os.environ, BENCH_DATABASE="postgres", BENCH_DB_NAME=name)
+        server = subprocess.Popen(  # noqa: S603 - our own helper script
+            [sys.executable, str(HERE / "simulator_server.py"), str(port),
+             str(options.latency)],
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        if server.stdout.readline().strip() != "ready":
+            raise SystemExit("the simulator server did not start")
+        host = f"http://127.0.0.1:{port}"
+        base_url = f"{host}/docdata-sim"
+        if options.pool_size:
+            get_http_session().mount(f"{host}/", HTTPAdapter(
+                max_retries=0, pool_connections=4, pool_maxsize=options.pool_size))
+    else:
+        host = "http://docdata.bench"
+        base_url = f"{host}/ps"
+        get_http_session().mount(f"{host}/", LatencyDocdata(options.latency).adapter)
+    rows: list[list[object]] = []
+    try:
+        with override_settings(DOCDATA_BASE_URL=base_url, DOCDATA_TIMEOUT=30):
+            reconcile(1, SUBSET_MERCHANT)  # warm up: WSDL, connections, caches
+            base_rate = None
+            for workers in [int(w) for w in options.workers.split(",")]:
+                merchant = SUBSET_MERCHANT if workers == 1 else MERCHANT
+                reset()
+                cpu = own_cpu()
+                server_cpu = process_cpu(server.pid) if server else 0.0
+                elapsed, summary = reconcile(workers, merchant)
+                cpu = own_cpu() - cpu
+                server_cpu = process_cpu(server.pid) - server_cpu if server else 0.0
+                count = DocdataOrder.objects.filter(merchant_name=merchant).count()
+                rate = count / elapsed
+                base_rate = base_rate or rate
+                rows.append([workers, count, f"{elapsed:.1f}", f"{rate:.1f}",
+                             f"{rate / base_rate:.1f}x", f"{cpu / count * 1000:.1f}",
+                             f"{server_cpu / count * 1000:.1f}" if server else "-", summary])
+    finally:
+        get_http_session().adapters.pop(f"{host}/", None)
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=10)
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--orders", type=int, default=2000)
+    parser.add_argument("--subset", type=int, default=100,
+                        help="orders reconciled with one worker")
+    parser.add_argument("--workers", default="1,8,32")
+    parser.add_argument("--latency", type=float, default=0.1)
+    parser.add_argument("--docdata", default="simulator,canned",
+                        help="simulator, canned or both (comma-separated)")
+    parser.add_argument("--pool-size", type=int, default=None)
+    options = parser.parse_args()
+    setup_django(postgres=True)
+
+    tables = {}
+    with database() as name:
+        seed(options.orders, options.subset)
+        for docdata in options.docdata.split(","):
+            tables[docdata] = run_table(docdata, options, name)
+    for docdata, rows in tables.items():
+        where = ("the simulator in its own process, over loopback HTTP" if docdata ==
+                 "simulator" else "canned replies in-process")
+        print(f"Reconciliation throughput, Docdata = {where} "
+              f"({options.latency * 1000:.0f} ms latency per status call; PostgreSQL"
+              f"{f'; pool of {options.pool_size}' if options.pool_size else ''}; "
+              f"1 worker measured on {options.subset} orders)")
+        print_table(["workers", "orders", "seconds", "orders/s", "speed-up",
+                     "shop CPU ms/order", "simulator CPU ms/order", "result"], rows)
+        print()
+
+
+if __name__ == "__main__":
+    main()
