@@ -244,6 +244,9 @@ def mutate(body: bytes, mutation: tuple) -> tuple[bytes, str]:
 
 # --- the property ------------------------------------------------------------------------
 
+ONE_PAYMENT = replies.status_reply(registered=1000, acquirer_approved=1000, payments=[
+    replies.payment_xml(1, amount=1000)])
+
 
 def expected_state(body: bytes, currency: str) -> tuple[dict[str, Decimal], dict[int, str]]:
     """The totals and the payment statuses a usable reply must leave stored (read with
@@ -270,8 +273,24 @@ def test_status_reports(docdata, signal_recorder, django_capture_on_commit_callb
 
     @FUZZ
     @given(report=reports(), mutation=mutations, currency=st.sampled_from(["EUR", "JPY", "KWD"]))
-    @example(report=replies.status_reply(registered=1000, payments=[
-        replies.payment_xml(1, amount=1000)]), mutation=("id", 0, ID_MAX + 1), currency="EUR")
+    # What the fuzzer found before the gateway checked these (each was a 500, some only
+    # on PostgreSQL): a payment id beyond a bigint, a payment id of 0 or below, an
+    # amount beyond xs:int, a payment reported twice, texts longer than their columns,
+    # a currency that is none.
+    @example(report=ONE_PAYMENT, mutation=("id", 0, ID_MAX + 1), currency="EUR")
+    @example(report=ONE_PAYMENT, mutation=("id", 0, -5), currency="EUR")
+    @example(report=ONE_PAYMENT, mutation=("number", "//d:authorization/d:amount", 0, 10**30),
+             currency="EUR")
+    @example(report=ONE_PAYMENT, mutation=("number", "//d:approximateTotals/d:totalRegistered",
+                                           0, 10**30), currency="EUR")
+    @example(report=ONE_PAYMENT, mutation=("duplicate payment", 0), currency="EUR")
+    @example(report=ONE_PAYMENT, mutation=("text", "//d:payment/d:paymentMethod", 0, 61),
+             currency="EUR")
+    @example(report=ONE_PAYMENT, mutation=("text", "//d:authorization/d:confidenceLevel", 0, 51),
+             currency="EUR")
+    @example(report=ONE_PAYMENT, mutation=("text", "//d:authorization/d:status", 0, 101),
+             currency="EUR")
+    @example(report=ONE_PAYMENT, mutation=("currency", 0, "EURO"), currency="EUR")
     def check(report: bytes, mutation: tuple, currency: str) -> None:
         body, expected = mutate(report, mutation)
         number = next_number()
