@@ -176,6 +176,17 @@ def _positive(amount: int | None) -> None:
         raise SimulationError(_("The amount must be positive."))
 
 
+def _within(attempt: PaymentAttempt, amount: int | None, available: int, too_much: str) -> int:
+    """``amount`` (default: all ``available``), refused with ``too_much`` beyond it."""
+    amount = available if amount is None else amount
+    if amount > available:
+        raise SimulationError(
+            too_much % {"amount": money(amount, attempt.currency),
+                        "available": money(available, attempt.currency),
+                        "id": attempt.payment_id})
+    return amount
+
+
 # --- changes of one attempt (no notification: callers notify once) --------------------
 
 
@@ -225,12 +236,9 @@ def add_capture(attempt: PaymentAttempt, amount: int | None = None, *, reference
     if available <= 0:
         raise SimulationError(_("Payment %(id)s has nothing left to capture.")
                               % {"id": attempt.payment_id})
-    amount = available if amount is None else amount
-    if amount > available:
-        raise SimulationError(
-            _("Cannot capture %(amount)s: only %(available)s is left on payment %(id)s.")
-            % {"amount": money(amount, attempt.currency),
-               "available": money(available, attempt.currency), "id": attempt.payment_id})
+    amount = _within(
+        attempt, amount, available,
+        _("Cannot capture %(amount)s: only %(available)s is left on payment %(id)s."))
     return Capture.objects.create(attempt=attempt, status="CAPTURED", amount=amount,
                                   currency=attempt.currency, reference=reference[:35],
                                   reason=description[:250])
@@ -246,12 +254,9 @@ def add_refund(attempt: PaymentAttempt, amount: int | None = None, *,
     if available <= 0:
         raise SimulationError(_("Payment %(id)s is refunded in full already.")
                               % {"id": attempt.payment_id})
-    amount = available if amount is None else amount
-    if amount > available:
-        raise SimulationError(
-            _("Cannot refund %(amount)s: only %(available)s of payment %(id)s is refundable.")
-            % {"amount": money(amount, attempt.currency),
-               "available": money(available, attempt.currency), "id": attempt.payment_id})
+    amount = _within(
+        attempt, amount, available,
+        _("Cannot refund %(amount)s: only %(available)s of payment %(id)s is refundable."))
     return Refund.objects.create(attempt=attempt, status="CAPTURED", amount=amount,
                                  currency=attempt.currency, reference=reference[:35],
                                  reason=description[:250])
@@ -264,12 +269,9 @@ def add_chargeback(attempt: PaymentAttempt, amount: int | None = None, *,
     if available <= 0:
         raise SimulationError(_("Payment %(id)s has nothing captured to charge back.")
                               % {"id": attempt.payment_id})
-    amount = available if amount is None else amount
-    if amount > available:
-        raise SimulationError(
-            _("Cannot charge back %(amount)s: only %(available)s is left on payment %(id)s.")
-            % {"amount": money(amount, attempt.currency),
-               "available": money(available, attempt.currency), "id": attempt.payment_id})
+    amount = _within(
+        attempt, amount, available,
+        _("Cannot charge back %(amount)s: only %(available)s is left on payment %(id)s."))
     number = attempt.chargebacks.count() + 1
     return Chargeback.objects.create(attempt=attempt, status="CHARGED", amount=amount,
                                      currency=attempt.currency,
