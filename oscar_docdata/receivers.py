@@ -3,11 +3,12 @@
 Connected by ``connect()`` (from the app's ``ready()``); they act only while the setting
 ``DOCDATA_OSCAR_RECEIVERS`` is true (the default), checked on every call.
 
-- ``payment_added`` / ``payment_updated`` / ``order_status_changed``: the Oscar order's
-  Source amounts, Transactions and PaymentEvents (see ``oscar_docdata.checkout.payments``);
-  on a status change also the Oscar order status through DOCDATA_ORDER_STATUS_MAPPING
-  when Oscar's pipeline allows it, and the confirmation e-mail when the order became
-  paid (``DOCDATA_CONFIRMATION_EMAIL = "paid"``, the default).
+- ``order_updated`` (once per applied status report, whatever number of payment lines
+  changed): the Oscar order's Source amounts, Transactions and PaymentEvents (see
+  ``oscar_docdata.checkout.payments``); on a status change also the Oscar order status
+  through DOCDATA_ORDER_STATUS_MAPPING when Oscar's pipeline allows it, and the
+  confirmation e-mail when the order became paid (``DOCDATA_CONFIRMATION_EMAIL = "paid"``,
+  the default).
 - ``return_view_called`` with CANCELLED or ERROR: when the order is the shopper's own, it
   is cancelled at Docdata (unless money is on its way) and its basket given back.
 
@@ -40,7 +41,7 @@ from oscar_docdata.checkout.conf import (
 )
 from oscar_docdata.checkout.emails import send_confirmation_email
 from oscar_docdata.checkout.payments import sync_payments
-from oscar_docdata.checkout.sources import oscar_order_for
+from oscar_docdata.checkout.sources import Order, oscar_order_for, oscar_order_id_for
 from oscar_docdata.checkout.status import follow_docdata_status
 from oscar_docdata.exceptions import DocdataError
 from oscar_docdata.facade import get_facade
@@ -88,15 +89,11 @@ def receiver(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @receiver
-def payment_changed(sender: Any, order: DocdataOrder, **kwargs: Any) -> None:
-    """A payment line was added or changed: Source, Transactions, PaymentEvents."""
-    keep_in_step(order)
-
-
-@receiver
-def status_changed(sender: Any, order: DocdataOrder, new_status: str, **kwargs: Any) -> None:
-    """The Docdata status changed: the payment records and the Oscar order status."""
-    keep_in_step(order, statuses=(new_status,))
+def order_updated(
+    sender: Any, order: DocdataOrder, old_status: str, new_status: str, **kwargs: Any
+) -> None:
+    """A report changed the Docdata order: payment records, and the status if it changed."""
+    keep_in_step(order, statuses=(new_status,) if new_status != old_status else None)
 
 
 def keep_in_step(docdata_order: DocdataOrder, statuses: Iterable[str] | None = None) -> None:
@@ -106,15 +103,20 @@ def keep_in_step(docdata_order: DocdataOrder, statuses: Iterable[str] | None = N
     follows the mapping: first the signalled status, then the current one, so that
     signals arriving out of order still leave the order where Docdata is.
     """
+    order_id = oscar_order_id_for(docdata_order)
+    if order_id is None:
+        logger.info(
+            "Docdata order %s: no Oscar order %s to keep in step",
+            docdata_order.order_key, docdata_order.order_number,
+        )
+        return
     with transaction.atomic():
-        current = DocdataOrder.objects.get(pk=docdata_order.pk)
-        order = oscar_order_for(current, lock=True)
+        # Lock the Oscar order first, then read the Docdata order's committed state: a
+        # change committed meanwhile by another process is then seen here or waits.
+        order = Order.objects.select_for_update().filter(pk=order_id).first()
         if order is None:
-            logger.info(
-                "Docdata order %s: no Oscar order %s to keep in step",
-                current.order_key, current.order_number,
-            )
-            return
+            return  # deleted meanwhile
+        current = DocdataOrder.objects.get(pk=docdata_order.pk)
         sync = sync_payments(order, current)
         if statuses is not None:
             follow_docdata_status(order, [*statuses, current.status])
@@ -159,9 +161,7 @@ def shopper_returned(
 
 #: (signal, receiver, dispatch_uid) of every receiver of this module.
 RECEIVERS: tuple[tuple[Signal, Callable[..., Any], str], ...] = (
-    (signals.payment_added, payment_changed, "oscar_docdata.receivers.payment_added"),
-    (signals.payment_updated, payment_changed, "oscar_docdata.receivers.payment_updated"),
-    (signals.order_status_changed, status_changed, "oscar_docdata.receivers.status_changed"),
+    (signals.order_updated, order_updated, "oscar_docdata.receivers.order_updated"),
     (signals.return_view_called, shopper_returned, "oscar_docdata.receivers.shopper_returned"),
 )
 

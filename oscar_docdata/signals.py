@@ -18,6 +18,13 @@ payment_added = Signal()
 #: A known payment attempt changed. Arguments: ``order``, ``payment``.
 payment_updated = Signal()
 
+#: A status report changed the order; sent once per report, after the signals above.
+#: Arguments: ``order``, ``old_status``, ``new_status`` (equal when the status stayed),
+#: ``payments_added`` and ``payments_updated`` (tuples of DocdataPayment). New in
+#: oscar_docdata: a receiver that keeps other records in step does its work once here
+#: instead of once per payment line.
+order_updated = Signal()
+
 #: The shopper came back from the payment menu. Arguments: ``request``, ``order``,
 #: ``callback`` (SUCCESS, PENDING, CANCELLED or ERROR). A receiver may return an
 #: HttpResponse; the first one returned is sent to the shopper instead of the redirect.

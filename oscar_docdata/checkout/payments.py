@@ -136,15 +136,16 @@ def payment_transactions(payment: DocdataPayment, currency: str) -> list[dict[st
 
 
 def record_transactions(source: Any, payments: Any) -> list[Any]:
+    """Create the Transactions not recorded yet, in one INSERT (``bulk_create``)."""
     existing = set(source.transactions.values_list("txn_type", "reference"))
-    created = []
+    new = []
     for payment in payments:
         for row in payment_transactions(payment, source.currency):
             if (row["txn_type"], row["reference"]) in existing:
                 continue
-            created.append(source.transactions.create(**row))
+            new.append(Transaction(source=source, **row))
             existing.add((row["txn_type"], row["reference"]))
-    return created
+    return Transaction.objects.bulk_create(new) if new else []
 
 
 def record_payment_events(order: Any, docdata_order: DocdataOrder) -> list[Any]:
@@ -184,6 +185,8 @@ def add_event(
         order=order, event_type=event_type, amount=amount, reference=docdata_order.order_key
     )
     if all_lines:
-        for line in order.lines.all():
-            PaymentEventQuantity.objects.create(event=event, line=line, quantity=line.quantity)
+        PaymentEventQuantity.objects.bulk_create(
+            PaymentEventQuantity(event=event, line=line, quantity=line.quantity)
+            for line in order.lines.all()
+        )
     return event

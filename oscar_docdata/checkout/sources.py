@@ -30,12 +30,10 @@ def docdata_source_type() -> Any:
     return source_type
 
 
-def oscar_order_for(docdata_order: DocdataOrder, *, lock: bool = False) -> Any | None:
-    """The Oscar order ``docdata_order`` pays for, or None.
-
-    ``lock`` locks the order's row until the surrounding transaction ends.
-    """
-    orders = Order.objects.select_for_update() if lock else Order.objects.all()
+def oscar_order_id_for(docdata_order: DocdataOrder) -> int | None:
+    """The id of the Oscar order ``docdata_order`` pays for, or None."""
+    # Ids only: most Docdata orders without a Source have no Oscar order at all, and
+    # selecting Order's many columns costs more than these lookups.
     order_id = (
         Source.objects.filter(
             reference=docdata_order.order_key, source_type__code=SOURCE_TYPE_CODE
@@ -43,9 +41,25 @@ def oscar_order_for(docdata_order: DocdataOrder, *, lock: bool = False) -> Any |
         .values_list("order_id", flat=True)
         .first()
     )
-    if order_id is not None:
-        return orders.filter(pk=order_id).first()
-    return orders.filter(number=docdata_order.order_number).first()
+    if order_id is None:
+        order_id = (
+            Order.objects.filter(number=docdata_order.order_number)
+            .values_list("pk", flat=True)
+            .first()
+        )
+    return order_id
+
+
+def oscar_order_for(docdata_order: DocdataOrder, *, lock: bool = False) -> Any | None:
+    """The Oscar order ``docdata_order`` pays for, or None.
+
+    ``lock`` locks the order's row until the surrounding transaction ends.
+    """
+    order_id = oscar_order_id_for(docdata_order)
+    if order_id is None:
+        return None
+    orders = Order.objects.select_for_update() if lock else Order.objects.all()
+    return orders.filter(pk=order_id).first()
 
 
 def source_for(order: Any, docdata_order: DocdataOrder) -> Any:

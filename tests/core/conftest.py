@@ -72,6 +72,7 @@ class SignalLog:
         "order_status_changed",
         "payment_added",
         "payment_updated",
+        "order_updated",
         "return_view_called",
         "status_changed_view_called",
     )

@@ -314,7 +314,8 @@ def test_signals_wait_for_the_commit(docdata, make_order, signal_log,
         assert signal_log.sent == []
     for callback in callbacks:
         callback()
-    assert [name for name, _kw in signal_log.sent] == ["payment_added", "order_status_changed"]
+    assert [name for name, _kw in signal_log.sent] == [
+        "payment_added", "order_status_changed", "order_updated"]
 
 
 def test_failing_receiver_is_logged_and_others_still_run(
@@ -383,7 +384,10 @@ def test_7_cancel_keeps_cancelled_orders_quiet(docdata, make_order, signal_log,
     docdata.set("status", replies.status_reply(registered=minor(order)))
     with django_capture_on_commit_callbacks(execute=True):
         assert Interface().cancel_order(order).result == "ALREADY_CANCELED"
-    assert signal_log.sent == []
+    # Only the stored totals changed (registered): no status or payment signal.
+    assert [name for name, _kw in signal_log.sent] == ["order_updated"]
+    (updated,) = signal_log.of("order_updated")
+    assert updated["old_status"] == updated["new_status"] == "cancelled"
     assert not DocdataStatusChange.objects.exists()
 
 
