@@ -2,15 +2,19 @@
 
 Each order is refreshed by its own call (``Interface.update_order`` holds its own
 transaction and row lock), so one failing order never stops or rolls back another.
-With more than one worker the calls run in a thread pool; every task closes its
-thread's database connections when it ends, so no connection outlives the pool.
+With more than one worker the calls run in that many threads; each keeps one database
+connection for the run and closes it when the work is done. With more than one process
+the orders are shared out over forked processes, each with its share of the threads.
 """
 
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import multiprocessing.connection
+import queue
+import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -149,16 +153,21 @@ def run_tasks(
     task: OrderTask,
     *,
     workers: int = 1,
+    processes: int = 1,
     on_result: Callable[[OrderResult, int, int], None] | None = None,
 ) -> RefreshSummary:
     """Run ``task`` for every order id, at most ``workers`` at the same time.
 
     With one worker the tasks run in the calling thread (and its connection). With
-    more, in a thread pool whose tasks each close their thread's connections.
+    more, in worker threads that each close their connection at the end. With
+    ``processes`` > 1 the ids are shared out over that many forked processes, each
+    running its part of the workers (see :func:`run_in_processes`).
     ``on_result(result, done, total)`` is called in the calling thread after each.
     """
     if workers < 1:
         raise ValueError("workers must be at least 1")
+    if processes < 1:
+        raise ValueError("processes must be at least 1")
     ids = list(order_ids)
     summary = RefreshSummary()
 
@@ -167,16 +176,101 @@ def run_tasks(
         if on_result is not None:
             on_result(result, len(summary.results), len(ids))
 
+    if processes > 1 and len(ids) > 1:
+        run_in_processes(ids, task, workers=workers, processes=processes, record=record)
+        return summary
+    _run_threads(ids, task, workers=workers, record=record)
+    return summary
+
+
+def _run_threads(
+    ids: list[int], task: OrderTask, *, workers: int, record: Callable[[OrderResult], None]
+) -> None:
     if workers == 1:
         for order_id in ids:
             record(_guarded(task, order_id))
-        return summary
+        return
 
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="docdata") as pool:
-        futures = [pool.submit(_in_worker, task, order_id) for order_id in ids]
-        for future in as_completed(futures):
-            record(future.result())
-    return summary
+    # Each worker thread takes ids from the queue until it is empty, keeping its own
+    # database connection for the whole run (one connection per order would cost a
+    # connection set-up per order), and closes it when it ends.
+    todo: queue.SimpleQueue[int] = queue.SimpleQueue()
+    for order_id in ids:
+        todo.put(order_id)
+    done: queue.SimpleQueue[OrderResult] = queue.SimpleQueue()
+    threads = [
+        threading.Thread(target=_worker, args=(task, todo, done), name=f"docdata-{number}",
+                         daemon=True)
+        for number in range(min(workers, len(ids)))
+    ]
+    for thread in threads:
+        thread.start()
+    received = 0
+    while received < len(ids):
+        try:
+            record(done.get(timeout=1))
+            received += 1
+        except queue.Empty:
+            if not any(thread.is_alive() for thread in threads) and done.empty():
+                break  # every worker died (a BaseException in a task): nothing will come
+    for thread in threads:
+        thread.join()
+
+
+def run_in_processes(
+    ids: list[int], task: OrderTask, *, workers: int, processes: int,
+    record: Callable[[OrderResult], None],
+) -> None:
+    """Share ``ids`` out over ``processes`` forked processes, ``workers`` threads in all.
+
+    One Python process runs one thread at a time, so with many workers a run becomes
+    bound by one core; processes use the others. Each child gets every n-th id and
+    ``ceil(workers / processes)`` threads, opens its own database connections and sends
+    its results back to this process, which records them as they come. An id whose
+    child died before answering is recorded as failed. Needs the ``fork`` start method
+    (Linux): the task, settings and database configuration are inherited, not pickled.
+    """
+    if "fork" not in multiprocessing.get_all_start_methods():
+        raise ImproperlyConfigured("running in several processes needs os.fork (Linux)")
+    context = multiprocessing.get_context("fork")
+    shares = [share for share in (ids[n::processes] for n in range(processes)) if share]
+    threads_each = -(-workers // len(shares))
+    # Children must not share this process's database sockets: each opens its own.
+    connections.close_all()
+    children: dict[Any, tuple[Any, set[int]]] = {}
+    for share in shares:
+        reader, writer = context.Pipe(duplex=False)
+        child = context.Process(target=_child, args=(share, task, threads_each, writer),
+                                name="docdata-reconcile", daemon=True)
+        child.start()
+        writer.close()  # the child's copy is the only one: its end is our end of file
+        children[reader] = (child, set(share))
+    while children:
+        for reader in multiprocessing.connection.wait(list(children)):
+            child, pending = children[reader]
+            try:
+                result = reader.recv()
+            except EOFError:
+                child.join()
+                reason = f"the worker process ended (exit code {child.exitcode})"
+                for order_id in sorted(pending):
+                    record(OrderResult(order_id, f"#{order_id}", Outcome.FAILED,
+                                       reason=reason))
+                reader.close()
+                del children[reader]
+                continue
+            pending.discard(result.order_id)
+            record(result)
+
+
+def _child(share: list[int], task: OrderTask, workers: int, writer: Any) -> None:
+    # Results go back one by one as they complete, so a child that dies loses only the
+    # orders it had not finished. The inherited connections were closed before the fork.
+    try:
+        _run_threads(share, task, workers=workers, record=writer.send)
+    finally:
+        connections.close_all()
+        writer.close()
 
 
 def _guarded(task: OrderTask, order_id: int) -> OrderResult:
@@ -188,10 +282,22 @@ def _guarded(task: OrderTask, order_id: int) -> OrderResult:
         return OrderResult(order_id, f"#{order_id}", Outcome.FAILED, reason=failure_reason(error))
 
 
-def _in_worker(task: OrderTask, order_id: int) -> OrderResult:
+def _worker(
+    task: OrderTask, todo: queue.SimpleQueue[int], done: queue.SimpleQueue[OrderResult]
+) -> None:
     try:
-        return _guarded(task, order_id)
+        while True:
+            try:
+                order_id = todo.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                done.put(_guarded(task, order_id))
+            except BaseException as error:
+                done.put(OrderResult(order_id, f"#{order_id}", Outcome.FAILED,
+                                     reason=failure_reason(error)))
+                raise
     finally:
-        # Connections are per thread: close this worker's, or each pool thread would
-        # keep one open until the process ends.
+        # Connections are per thread: close this worker's, or it would stay open until
+        # the process ends.
         connections.close_all()

@@ -6,6 +6,7 @@ real orders, Docdata calls and commits is in test_reconcile_pool.py (PostgreSQL)
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 
@@ -75,3 +76,37 @@ def test_failures_and_unexpected_errors_stop_nothing(workers):
 def test_workers_must_be_positive():
     with pytest.raises(ValueError, match="at least 1"):
         run_tasks([1], Probe(), workers=0)
+
+
+def pid_task(order_id: int) -> OrderResult:
+    """Runs in a child process: says which one in its label; #4 kills its process."""
+    if order_id == 4:
+        os._exit(3)
+    time.sleep(0.01)
+    return OrderResult(order_id, str(os.getpid()), Outcome.UPDATED)
+
+
+def test_processes_share_the_orders_and_report_back_in_order_of_arrival():
+    seen: list[int] = []
+    summary = run_tasks([1, 2, 3, 5, 6, 7, 8, 9], pid_task, workers=4, processes=2,
+                        on_result=lambda result, done, total: seen.append(done))
+
+    assert sorted(r.order_id for r in summary.updated) == [1, 2, 3, 5, 6, 7, 8, 9]
+    pids = {int(r.label) for r in summary.updated}
+    assert len(pids) == 2 and os.getpid() not in pids
+    assert seen == list(range(1, 9))
+
+
+def test_a_dying_process_fails_only_its_own_unfinished_orders():
+    summary = run_tasks(range(1, 9), pid_task, workers=2, processes=2)
+
+    # Process 1 got 1, 3, 5, 7 and process 2 got 2, 4, 6, 8; #4 ended process 2
+    # (one thread each: 2 was done before, 6 and 8 never ran).
+    failed = {r.order_id: r.reason for r in summary.failed}
+    assert failed == dict.fromkeys([4, 6, 8], "the worker process ended (exit code 3)")
+    assert sorted(r.order_id for r in summary.updated) == [1, 2, 3, 5, 7]
+
+
+def test_processes_must_be_positive():
+    with pytest.raises(ValueError, match="at least 1"):
+        run_tasks([1], Probe(), processes=0)

@@ -1,4 +1,5 @@
-"""``reconcile_docdata_orders [--older-than MINUTES] [--workers N] [--merchant M]``.
+"""``reconcile_docdata_orders [--older-than MINUTES] [--workers N] [--processes P]
+[--merchant M]``.
 
 Refreshes every order that is not in a final state (see
 ``oscar_docdata.operations.refresh.FINAL_STATUSES``) and was created more than
@@ -11,7 +12,8 @@ import argparse
 from datetime import timedelta
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from oscar_docdata.management.output import progress_printer, write_summary
@@ -56,6 +58,12 @@ class Command(BaseCommand):
             "--workers", type=positive_int, default=4, metavar="N",
             help="At most N Docdata calls at the same time (default 4).",
         )
+        parser.add_argument(
+            "--processes", type=positive_int, default=1, metavar="P",
+            help="Share the orders and the workers out over P processes (default 1). One "
+            "process uses one core at a time: with many workers, more processes use more "
+            "cores. Needs Linux (fork) and a database server (not an in-memory SQLite).",
+        )
         parser.add_argument("--merchant", metavar="M", help="Only orders of merchant M.")
 
     def handle(self, **options: Any) -> None:
@@ -70,10 +78,14 @@ class Command(BaseCommand):
         verbosity = options["verbosity"]
         if verbosity >= 1:
             self.stdout.write(f"Reconciling {len(order_ids)} Docdata orders")
-        summary = run_tasks(
-            order_ids,
-            update_task(DocdataStatusChange.TRIGGER_COMMAND),
-            workers=min(options["workers"], max(len(order_ids), 1)),
-            on_result=progress_printer(self, verbosity=verbosity),
-        )
+        try:
+            summary = run_tasks(
+                order_ids,
+                update_task(DocdataStatusChange.TRIGGER_COMMAND),
+                workers=min(options["workers"], max(len(order_ids), 1)),
+                processes=options["processes"],
+                on_result=progress_printer(self, verbosity=verbosity),
+            )
+        except ImproperlyConfigured as error:
+            raise CommandError(str(error)) from error
         write_summary(self, summary, verbosity=verbosity)
