@@ -3,23 +3,28 @@
 Run from the repository root (PostgreSQL required: many threads, one connection each)::
 
     /work/venv311/bin/python benchmarks/bench_reconcile.py [--orders 2000] [--subset 100]
-        [--workers 1,8,32] [--latency 0.1] [--docdata simulator,canned] [--pool-size N]
+        [--workers 1,8,32] [--processes 1,2] [--latency 0.1] [--docdata simulator,canned]
+        [--simulator-processes 2] [--pool-size N]
 
 2,000 orders (and a subset of 100 for one worker, which would otherwise take minutes)
 are pending in the shop, created more than 30 minutes ago; Docdata holds their
 payments (half authorized, half paid) and answers every status call after the
-injected latency. ``reconcile_docdata_orders --workers N`` then refreshes them all; the
+injected latency. ``reconcile_docdata_orders --workers N [--processes P]`` then
+refreshes them all (each worker count in one process, and the counts of at least P
+workers again in each P of ``--processes``); the
 shop's state is reset before each run so that every run does the same work (one
 status change and one new payment line per order). Docdata is, per table:
 
-- ``simulator``: the simulator in a process of its own (benchmarks/simulator_server.py,
-  Django's threaded server) over loopback HTTP, with its latency fault: end to end;
+- ``simulator``: the simulator in processes of its own (benchmarks/simulator_server.py,
+  Django's threaded server, ``--simulator-processes`` forked processes on one socket)
+  over loopback HTTP, with its latency fault: end to end;
 - ``canned``: a canned reply per order served in-process after the same latency: only
   the plugin's own work (and PostgreSQL's) takes CPU, as with the real, remote Docdata.
 
 The tables show orders per second, the speed-up over one worker, and the CPU time per
-order of this process (the plugin: zeep, parsing, engine, SQL, receivers) and of the
-simulator's. ``--pool-size`` mounts an HTTP adapter with that many kept-alive
+order of the shop (this process and its reconcile processes: zeep, parsing, engine,
+SQL, receivers), of PostgreSQL (postmaster and backends) and of the simulator. All of
+them share the machine's cores. ``--pool-size`` mounts an HTTP adapter with that many kept-alive
 connections on the plugin's session (requests' default keeps 10 per host).
 """
 
@@ -51,15 +56,42 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _stat(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+
 def process_cpu(pid: int) -> float:
-    """User + system CPU seconds of process ``pid`` so far (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """CPU seconds of process ``pid``, its ended children and its live children (Linux).
+
+    Ended children count once their parent has reaped them (PostgreSQL's postmaster
+    reaps its backends), live ones are read one level down.
+    """
+    ticks = sum(int(value) for value in _stat(pid)[11:15])  # utime stime cutime cstime
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and entry.name != str(pid):
+            try:
+                fields = _stat(int(entry.name))
+            except (FileNotFoundError, ProcessLookupError):
+                continue
+            if fields[1] == str(pid):  # its parent
+                ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_pid() -> int:
+    """The postmaster's pid: the parent of this connection's backend."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
+    return int(_stat(backend)[1])
 
 
 def own_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
+    """CPU seconds of this process and its reaped children (reconcile --processes)."""
+    return sum(usage.ru_utime + usage.ru_stime for usage in (
+        resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)))
 
 
 def seed(orders: int, subset: int) -> None:
@@ -111,14 +143,15 @@ def reset() -> None:
         total_refunded=0, total_charged_back=0)
 
 
-def reconcile(workers: int, merchant: str) -> tuple[float, str]:
+def reconcile(workers: int, merchant: str, processes: int = 1) -> tuple[float, str]:
     from django.core.management import CommandError, call_command
 
     out, err = io.StringIO(), io.StringIO()
     started = time.perf_counter()
     try:
-        call_command("reconcile_docdata_orders", "--workers", str(workers), "--merchant",
-                     merchant, "--older-than", "0", stdout=out, stderr=err)
+        call_command("reconcile_docdata_orders", "--workers", str(workers), "--processes",
+                     str(processes), "--merchant", merchant, "--older-than", "0",
+                     stdout=out, stderr=err)
     except CommandError as error:
         err.write(f"\n{error}")
     elapsed = time.perf_counter() - started
@@ -164,6 +197,17 @@ class _Reply:
         self.body, self.status, self.content_type = body, status, content_type
 
 
+def runs(options: argparse.Namespace) -> list[tuple[int, int]]:
+    """(workers, processes) of every run: each worker count in one process, then the
+    counts above one in each larger process count."""
+    counts = [int(w) for w in options.workers.split(",")]
+    pairs = [(workers, 1) for workers in counts]
+    for processes in (int(p) for p in options.processes.split(",")):
+        if processes > 1:
+            pairs += [(workers, processes) for workers in counts if workers >= processes]
+    return pairs
+
+
 def run_table(docdata: str, options: argparse.Namespace, name: str) -> list[list[object]]:
     """Reconcile with every worker count against ``docdata``; one row per count."""
     from django.test.utils import override_settings
@@ -177,7 +221,7 @@ def run_table(docdata: str, options: argparse.Namespace, name: str) -> list[list
         env = dict(os.environ, BENCH_DATABASE="postgres", BENCH_DB_NAME=name)
         server = subprocess.Popen(  # noqa: S603 - our own helper script
             [sys.executable, str(HERE / "simulator_server.py"), str(port),
-             str(options.latency)],
+             str(options.latency), str(options.simulator_processes)],
             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         if server.stdout.readline().strip() != "ready":
             raise SystemExit("the simulator server did not start")
@@ -191,23 +235,25 @@ def run_table(docdata: str, options: argparse.Namespace, name: str) -> list[list
         base_url = f"{host}/ps"
         get_http_session().mount(f"{host}/", LatencyDocdata(options.latency).adapter)
     rows: list[list[object]] = []
+    postmaster = postgres_pid()
     try:
         with override_settings(DOCDATA_BASE_URL=base_url, DOCDATA_TIMEOUT=30):
             reconcile(1, SUBSET_MERCHANT)  # warm up: WSDL, connections, caches
             base_rate = None
-            for workers in [int(w) for w in options.workers.split(",")]:
+            for workers, processes in runs(options):
                 merchant = SUBSET_MERCHANT if workers == 1 else MERCHANT
                 reset()
-                cpu = own_cpu()
+                cpu, pg_cpu = own_cpu(), process_cpu(postmaster)
                 server_cpu = process_cpu(server.pid) if server else 0.0
-                elapsed, summary = reconcile(workers, merchant)
-                cpu = own_cpu() - cpu
+                elapsed, summary = reconcile(workers, merchant, processes)
+                cpu, pg_cpu = own_cpu() - cpu, process_cpu(postmaster) - pg_cpu
                 server_cpu = process_cpu(server.pid) - server_cpu if server else 0.0
                 count = DocdataOrder.objects.filter(merchant_name=merchant).count()
                 rate = count / elapsed
                 base_rate = base_rate or rate
-                rows.append([workers, count, f"{elapsed:.1f}", f"{rate:.1f}",
-                             f"{rate / base_rate:.1f}x", f"{cpu / count * 1000:.1f}",
+                per_order = [f"{value / count * 1000:.1f}" for value in (cpu, pg_cpu)]
+                rows.append([workers, processes, count, f"{elapsed:.1f}", f"{rate:.1f}",
+                             f"{rate / base_rate:.1f}x", *per_order,
                              f"{server_cpu / count * 1000:.1f}" if server else "-", summary])
     finally:
         get_http_session().adapters.pop(f"{host}/", None)
@@ -227,6 +273,10 @@ def main() -> None:
     parser.add_argument("--docdata", default="simulator,canned",
                         help="simulator, canned or both (comma-separated)")
     parser.add_argument("--pool-size", type=int, default=None)
+    parser.add_argument("--processes", default="1,2",
+                        help="reconcile_docdata_orders --processes values (comma-separated)")
+    parser.add_argument("--simulator-processes", type=int, default=2,
+                        help="processes serving the simulator")
     options = parser.parse_args()
     setup_django(postgres=True)
 
@@ -236,14 +286,16 @@ def main() -> None:
         for docdata in options.docdata.split(","):
             tables[docdata] = run_table(docdata, options, name)
     for docdata, rows in tables.items():
-        where = ("the simulator in its own process, over loopback HTTP" if docdata ==
-                 "simulator" else "canned replies in-process")
+        where = (f"the simulator in {options.simulator_processes} process(es) of its own, "
+                 "over loopback HTTP" if docdata == "simulator"
+                 else "canned replies in-process")
         print(f"Reconciliation throughput, Docdata = {where} "
               f"({options.latency * 1000:.0f} ms latency per status call; PostgreSQL"
               f"{f'; pool of {options.pool_size}' if options.pool_size else ''}; "
               f"1 worker measured on {options.subset} orders)")
-        print_table(["workers", "orders", "seconds", "orders/s", "speed-up",
-                     "shop CPU ms/order", "simulator CPU ms/order", "result"], rows)
+        print_table(["workers", "processes", "orders", "seconds", "orders/s", "speed-up",
+                     "shop CPU ms/order", "PostgreSQL CPU ms/order",
+                     "simulator CPU ms/order", "result"], rows)
         print()
 
 
