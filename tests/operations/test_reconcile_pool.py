@@ -72,15 +72,20 @@ def backend_connections() -> int:
         return cursor.fetchone()[0]
 
 
+def settled_orders(simulator, *, paid: int, authorized: int):
+    """Pending shop orders, older than the cut-off, that Docdata has paid or authorized."""
+    orders = ([create_docdata_order("25.00") for _ in range(paid)],
+              [create_docdata_order("10.00") for _ in range(authorized)])
+    for outcome, group in zip(("paid", "authorized"), orders, strict=True):
+        for order in group:
+            simulator.settle(order.order_key, outcome)
+    backdate(*orders[0], *orders[1])
+    return orders
+
+
 def test_pool_updates_commits_isolates_failures_and_bounds_concurrency(live_docdata, make_order):
     simulator, adapter = live_docdata
-    paid = [create_docdata_order("25.00") for _ in range(4)]
-    authorized = [create_docdata_order("10.00") for _ in range(2)]
-    for order in paid:
-        simulator.settle(order.order_key, "paid")
-    for order in authorized:
-        simulator.settle(order.order_key, "authorized")
-    backdate(*paid, *authorized)
+    paid, authorized = settled_orders(simulator, paid=4, authorized=2)
     unknown = make_order(age_days=1)
     orphan = make_order(age_days=1, merchant="removed_merchant")
     simulator.inject_fault("status", "latency", seconds=0.3)  # let the calls overlap
@@ -113,13 +118,7 @@ def test_processes_share_out_the_orders_and_commit_them(docdata_simulator, setti
     from oscar_docdata import signals
 
     settings.DOCDATA_SIMULATOR_NOTIFY = "off"
-    paid = [create_docdata_order("25.00") for _ in range(4)]
-    authorized = [create_docdata_order("10.00") for _ in range(3)]
-    for order in paid:
-        docdata_simulator.settle(order.order_key, "paid")
-    for order in authorized:
-        docdata_simulator.settle(order.order_key, "authorized")
-    backdate(*paid, *authorized)
+    paid, authorized = settled_orders(docdata_simulator, paid=4, authorized=3)
     unknown = make_order(age_days=1)
     where = tmp_path / "pids"
 
