@@ -40,9 +40,17 @@ def sync_configured_merchants() -> None:
 
 
 def authenticate(name: str, password: str) -> Merchant | None:
-    """The merchant when ``name`` and ``password`` match, else None."""
-    sync_configured_merchants()
+    """The merchant when ``name`` and ``password`` match, else None.
+
+    One query in the usual case: a configured merchant's row is written only when it
+    is missing or its password differs from the setting's (the settings win).
+    """
+    configured = docdata_settings.merchant_passwords().get(name) if name else None
     merchant = Merchant.objects.filter(name=name).first()
+    if configured and (merchant is None
+                       or not hmac.compare_digest(merchant.password_digest,
+                                                  _digest(configured))):
+        merchant = add_merchant(name, configured)
     if merchant is None:
         return None
     if not hmac.compare_digest(merchant.password_digest, _digest(password)):

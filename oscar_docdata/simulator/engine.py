@@ -35,7 +35,7 @@ import secrets
 from collections.abc import Callable
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
@@ -44,6 +44,7 @@ from oscar_docdata.money import from_minor_units, to_minor_units
 from . import accounts, methods, notifications, totals
 from .conf import sim_settings
 from .models import Capture, Chargeback, Counter, PaymentAttempt, Refund, SimulatedOrder
+from .reads import attempts_of
 
 #: Statuses of an attempt that is not finished yet.
 IN_PROGRESS = frozenset({
@@ -106,14 +107,13 @@ def set_next_payment_id(value: int) -> None:
 
 
 def locked(order_key: str) -> SimulatedOrder:
-    """The order, its row locked until the end of the transaction."""
-    return (SimulatedOrder.objects.select_for_update().select_related("merchant")
+    """The order, its row (not its merchant's) locked until the end of the transaction."""
+    database = connections[router.db_for_write(SimulatedOrder)]
+    # A plain FOR UPDATE would lock the joined merchant row too, and so serialise every
+    # operation of the merchant; OF needs support (not MariaDB; SQLite locks the file).
+    of = ("self",) if database.features.has_select_for_update_of else ()
+    return (SimulatedOrder.objects.select_for_update(of=of).select_related("merchant")
             .get(order_key=order_key))
-
-
-def attempts_of(order: SimulatedOrder) -> list[PaymentAttempt]:
-    return list(order.attempts.prefetch_related("captures", "refunds", "chargebacks")
-                .order_by("id"))
 
 
 def order_totals(order: SimulatedOrder) -> totals.Totals:

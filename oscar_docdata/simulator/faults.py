@@ -82,6 +82,30 @@ def _active(mode: str, seconds: float | None, code: str | None) -> ActiveFault:
 
 def take(operation: str) -> ActiveFault | None:
     """The fault for this call of ``operation`` (counting it down), or None."""
+    # Every SOAP call looks its faults up: one query, no transaction, no lock. Only a
+    # fault with a count needs the locked count-down.
+    stored = {fault.operation: fault
+              for fault in Fault.objects.filter(operation__in=(operation, ALL))}
+    fault = stored.get(operation) or stored.get(ALL)
+    if fault is not None and fault.remaining is None:
+        return _active(fault.mode, fault.seconds, fault.code)
+    if fault is not None:
+        counted = _count_down(operation)
+        if counted is not None:
+            return counted
+    configured = sim_settings.DOCDATA_SIMULATOR_FAULTS
+    spec = configured.get(operation) or configured.get(ALL)
+    if spec:
+        _check(operation, spec["mode"], spec.get("seconds"), None)
+        return _active(spec["mode"], spec.get("seconds"), spec.get("code"))
+    return None
+
+
+def _count_down(operation: str) -> ActiveFault | None:
+    """The stored fault for ``operation`` or "*", its row locked while its count goes down.
+
+    None when concurrent calls took its last turns (or it was cleared) meanwhile.
+    """
     with transaction.atomic():
         for name in (operation, ALL):
             fault = Fault.objects.select_for_update().filter(operation=name).first()
@@ -94,9 +118,4 @@ def take(operation: str) -> ActiveFault | None:
                     fault.remaining -= 1
                     fault.save(update_fields=["remaining"])
             return _active(fault.mode, fault.seconds, fault.code)
-    configured = sim_settings.DOCDATA_SIMULATOR_FAULTS
-    spec = configured.get(operation) or configured.get(ALL)
-    if spec:
-        _check(operation, spec["mode"], spec.get("seconds"), None)
-        return _active(spec["mode"], spec.get("seconds"), spec.get("code"))
     return None

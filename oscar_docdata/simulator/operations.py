@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from lxml import etree
 
-from . import accounts, engine, flows, methods, notifications, totals
+from . import accounts, engine, flows, methods, notifications, reads, totals
 from .engine import SimulationError
 from .models import PaymentAttempt, SimulatedOrder
 from .report import report
@@ -66,11 +66,8 @@ def _amount(call: Call, path: str) -> tuple[int, str] | None:
 def _order(call: Call) -> SimulatedOrder:
     """The caller's order named by paymentOrderKey, its row locked."""
     key = call.text("paymentOrderKey")
-    try:
-        order = engine.locked(key)
-    except SimulatedOrder.DoesNotExist:
-        order = None
-    if order is None or order.merchant_id != call.merchant.pk:
+    order = reads.locked_of(call.merchant, key)
+    if order is None:
         raise incorrect(f"Unknown payment order key {key}.")
     return order
 

@@ -1,22 +1,43 @@
-"""The ``statusSuccess/report`` of status and statusExtended, built from the database."""
+"""The ``statusSuccess/report`` of status and statusExtended, built from the database.
+
+Built with ``etree.SubElement`` under precomputed qualified names: the report is the
+biggest reply the simulator sends on every status call, and lxml's ElementMaker costs
+about three times as much per element. The bytes on the wire are the same (the
+envelope declares the namespace once, see ``soap.envelope``).
+"""
 
 from __future__ import annotations
 
 from django.utils import timezone
 from lxml import etree
 
+from oscar_docdata.gateway.schema import TYPES_NS
+
 from . import engine, methods
-from .models import PaymentAttempt, SimulatedOrder
-from .soap import E, extension
+from .models import AmountLine, PaymentAttempt, SimulatedOrder
+from .soap import extension
 from .totals import compute, considered_safe
 
+_NSMAP = {"ddp": TYPES_NS}
+_PREFIX = f"{{{TYPES_NS}}}"
 
-def amount(value: int, currency: str, tag: str = "amount") -> etree._Element:
-    return E(tag, str(value), currency=currency)
+
+def _add(parent: etree._Element, tag: str, text: str | None = None,
+         **attributes: str) -> etree._Element:
+    """A child ``tag`` (types namespace) of ``parent`` with ``text`` and ``attributes``."""
+    element = etree.SubElement(parent, _PREFIX + tag, attributes)
+    if text is not None:
+        element.text = text
+    return element
 
 
-def _optional(tag: str, value: str | None) -> list[etree._Element]:
-    return [E(tag, value)] if value else []
+def _optional(parent: etree._Element, tag: str, value: str | None) -> None:
+    if value:
+        _add(parent, tag, value)
+
+
+def amount(parent: etree._Element, value: int, currency: str, tag: str = "amount") -> None:
+    _add(parent, tag, str(value), currency=currency)
 
 
 def report(order: SimulatedOrder, *, extended: bool, extensible: bool = False
@@ -24,75 +45,71 @@ def report(order: SimulatedOrder, *, extended: bool, extensible: bool = False
     """The report; ``extensible`` adds unknown elements in its extension points."""
     attempts = engine.attempts_of(order)
     totals = compute(order, attempts)
+    element = etree.Element(_PREFIX + "report", nsmap=_NSMAP)
     attributes = {}
     if totals.exchanged_to:
         attributes["exchangedTo"] = totals.exchanged_to
         attributes["exchangeRateDate"] = totals.exchange_rate_date.strftime("%Y-%m-%d %H:%M:%S")
-    children = [E.approximateTotals(
-        E.totalRegistered(str(totals.registered)),
-        E.totalShopperPending(str(totals.shopper_pending)),
-        E.totalAcquirerPending(str(totals.acquirer_pending)),
-        E.totalAcquirerApproved(str(totals.acquirer_approved)),
-        E.totalCaptured(str(totals.captured)),
-        E.totalRefunded(str(totals.refunded)),
-        E.totalChargedback(str(totals.charged_back)),
-        E.totalReversed(str(totals.reversed)),
-        **attributes,
-    )]
-    children += [payment(attempt, extended=extended) for attempt in attempts]
+    approximate = _add(element, "approximateTotals", **attributes)
+    for tag, value in (("totalRegistered", totals.registered),
+                       ("totalShopperPending", totals.shopper_pending),
+                       ("totalAcquirerPending", totals.acquirer_pending),
+                       ("totalAcquirerApproved", totals.acquirer_approved),
+                       ("totalCaptured", totals.captured),
+                       ("totalRefunded", totals.refunded),
+                       ("totalChargedback", totals.charged_back),
+                       ("totalReversed", totals.reversed)):
+        _add(approximate, tag, str(value))
     if extensible:
-        children[0].append(extension())
-        for element in children[1:]:
-            element.append(extension())
+        approximate.append(extension())
+    for attempt in attempts:
+        line = payment(attempt, extended=extended)
+        if extensible:
+            line.append(extension())
+        element.append(line)
     if attempts:
         value, level, reason = considered_safe(totals)
-        children.append(E.consideredSafe(
-            E.value("true" if value else "false"),
-            E.level(level),
-            E.date(timezone.now().isoformat(timespec="seconds")),
-            *_optional("reason", reason),
-        ))
-    children.append(E.apiInformation(E.originalVersion("1.3"),
-                                     conversionApplied="false"))
+        safe = _add(element, "consideredSafe")
+        _add(safe, "value", "true" if value else "false")
+        _add(safe, "level", level)
+        _add(safe, "date", timezone.now().isoformat(timespec="seconds"))
+        _optional(safe, "reason", reason)
+    api = _add(element, "apiInformation", conversionApplied="false")
+    _add(api, "originalVersion", "1.3")
     if extensible:
-        children.append(extension())
-    return E.report(*children)
+        element.append(extension())
+    return element
+
+
+def _amount_line(parent: etree._Element, tag: str, reference_tag: str,
+                 line: AmountLine) -> None:
+    """A capture, refund or chargeback of an authorization."""
+    element = _add(parent, tag)
+    _optional(element, reference_tag, line.reference)
+    _add(element, "status", line.status)
+    amount(element, line.amount, line.currency)
+    _optional(element, "reason", line.reason)
 
 
 def payment(attempt: PaymentAttempt, *, extended: bool) -> etree._Element:
-    currency = attempt.currency
-    authorization = E.authorization(
-        E.status(attempt.status),
-        *_optional("reason", attempt.reason),
-        amount(attempt.amount, currency),
-        E.confidenceLevel(attempt.confidence),
-    )
+    element = etree.Element(_PREFIX + "payment", nsmap=_NSMAP)
+    _add(element, "id", str(attempt.payment_id))
+    _add(element, "paymentMethod", attempt.method)
+    authorization = _add(element, "authorization")
+    _add(authorization, "status", attempt.status)
+    _optional(authorization, "reason", attempt.reason)
+    amount(authorization, attempt.amount, attempt.currency)
+    _add(authorization, "confidenceLevel", attempt.confidence)
     for capture in attempt.captures.all():
-        authorization.append(E.capture(
-            *_optional("merchantCaptureId", capture.reference),
-            E.status(capture.status),
-            amount(capture.amount, capture.currency),
-            *_optional("reason", capture.reason),
-        ))
+        _amount_line(authorization, "capture", "merchantCaptureId", capture)
     for refund in attempt.refunds.all():
-        authorization.append(E.refund(
-            *_optional("merchantRefundId", refund.reference),
-            E.status(refund.status),
-            amount(refund.amount, refund.currency),
-            *_optional("reason", refund.reason),
-        ))
+        _amount_line(authorization, "refund", "merchantRefundId", refund)
     for chargeback in attempt.chargebacks.all():
-        authorization.append(E.chargeback(
-            *_optional("chargebackId", chargeback.reference),
-            E.status(chargeback.status),
-            amount(chargeback.amount, chargeback.currency),
-            *_optional("reason", chargeback.reason),
-        ))
+        _amount_line(authorization, "chargeback", "chargebackId", chargeback)
     if attempt.reversal_amount is not None:
-        authorization.append(E.reversal(amount(attempt.reversal_amount, currency),
-                                        E.reason(attempt.reversal_reason or "Reversed")))
-    element = E.payment(E.id(str(attempt.payment_id)), E.paymentMethod(attempt.method),
-                        authorization)
+        reversal = _add(authorization, "reversal")
+        amount(reversal, attempt.reversal_amount, attempt.currency)
+        _add(reversal, "reason", attempt.reversal_reason or "Reversed")
     if extended:
         element.append(extended_info(attempt))
     return element
@@ -100,20 +117,21 @@ def payment(attempt: PaymentAttempt, *, extended: bool) -> etree._Element:
 
 def extended_info(attempt: PaymentAttempt) -> etree._Element:
     """``payment/extended``: risk checks and the method's details."""
-    risk = E.riskChecks(
-        E.check("IP_ADDRESS_COUNTRY", score="0"),
-        E.check("VELOCITY", score="0"),
-        score="0",
-    )
+    element = etree.Element(_PREFIX + "extended", nsmap=_NSMAP)
+    risk = _add(element, "riskChecks", score="0")
+    _add(risk, "check", "IP_ADDRESS_COUNTRY", score="0")
+    _add(risk, "check", "VELOCITY", score="0")
     info = method_info(attempt)
-    return E.extended(risk, *([info] if info is not None else []))
+    if info is not None:
+        element.append(info)
+    return element
 
 
-def _bank_account(details: dict) -> list[etree._Element]:
-    if not details.get("iban"):
-        return []
-    return [E.shopperBankAccount(E.iban(details["iban"]),
-                                 *_optional("bic", details.get("bic")))]
+def _bank_account(parent: etree._Element, details: dict) -> None:
+    if details.get("iban"):
+        account = _add(parent, "shopperBankAccount")
+        _add(account, "iban", details["iban"])
+        _optional(account, "bic", details.get("bic"))
 
 
 def method_info(attempt: PaymentAttempt) -> etree._Element | None:
@@ -121,27 +139,29 @@ def method_info(attempt: PaymentAttempt) -> etree._Element | None:
     details = attempt.details or {}
     if tag is None:
         return None
+    element = etree.Element(_PREFIX + tag, nsmap=_NSMAP)
     if attempt.method in methods.CARD_METHODS:
-        fields = [E.cardHolder(details.get("card_holder") or "Card holder"),
-                  *_optional("cardCountry", details.get("card_country")),
-                  *_optional("panLast4", details.get("pan_last4"))]
+        _add(element, "cardHolder", details.get("card_holder") or "Card holder")
+        _optional(element, "cardCountry", details.get("card_country"))
+        _optional(element, "panLast4", details.get("pan_last4"))
         if attempt.status == "AUTHENTICATION_FAILED":
-            fields.append(E.refusalReason("3-D Secure authentication failed"))
+            _add(element, "refusalReason", "3-D Secure authentication failed")
         if details.get("mandate_number") and attempt.method not in ("MAESTRO", "MISTERCASH"):
-            fields.append(E.mandateNumber(details["mandate_number"]))
-        return E(tag, *fields)
-    if attempt.method == "IDEAL":
-        return E(tag, *_optional("issuerId", details.get("issuer_id")),
-                 *_optional("holderName", details.get("holder_name")),
-                 *_bank_account(details))
-    if attempt.method == "SEPA_DIRECT_DEBIT":
-        country = [E.country(code=details["country"])] if details.get("country") else []
-        return E(tag, *_optional("bic", details.get("bic")),
-                 *_optional("iban", details.get("iban")), *country,
-                 *_optional("mandateNumber", details.get("mandate_number")))
-    if attempt.method == "BANK_TRANSFER":
-        beneficiary = methods.BENEFICIARY
-        return E(tag, *(E(name, beneficiary[name]) for name in (
-            "beneficiaryName", "beneficiaryCity", "beneficiaryCountry", "bankName", "bankCity",
-            "bic", "iban")))
-    return None
+            _add(element, "mandateNumber", details["mandate_number"])
+    elif attempt.method == "IDEAL":
+        _optional(element, "issuerId", details.get("issuer_id"))
+        _optional(element, "holderName", details.get("holder_name"))
+        _bank_account(element, details)
+    elif attempt.method == "SEPA_DIRECT_DEBIT":
+        _optional(element, "bic", details.get("bic"))
+        _optional(element, "iban", details.get("iban"))
+        if details.get("country"):
+            _add(element, "country", code=details["country"])
+        _optional(element, "mandateNumber", details.get("mandate_number"))
+    elif attempt.method == "BANK_TRANSFER":
+        for name in ("beneficiaryName", "beneficiaryCity", "beneficiaryCountry", "bankName",
+                     "bankCity", "bic", "iban"):
+            _add(element, name, methods.BENEFICIARY[name])
+    else:
+        return None
+    return element
