@@ -24,8 +24,9 @@ status change and one new payment line per order). Docdata is, per table:
 The tables show orders per second, the speed-up over one worker, and the CPU time per
 order of the shop (this process and its reconcile processes: zeep, parsing, engine,
 SQL, receivers), of PostgreSQL (postmaster and backends) and of the simulator. All of
-them share the machine's cores. ``--pool-size`` mounts an HTTP adapter with that many kept-alive
-connections on the plugin's session (requests' default keeps 10 per host).
+them share the machine's cores. The plugin's session keeps as many connections to the
+simulator alive as the largest worker count (``--pool-size`` sets another number;
+requests' default is 10 per host).
 """
 
 from __future__ import annotations
@@ -40,9 +41,10 @@ import subprocess
 import sys
 import time
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
-from common import ROOT, database, print_table, setup_django
+from common import ROOT, database, print_table, seed_simulated_orders, setup_django
 from requests.adapters import HTTPAdapter
 
 HERE = Path(__file__).resolve().parent
@@ -99,33 +101,16 @@ def seed(orders: int, subset: int) -> None:
     from django.utils import timezone
 
     from oscar_docdata.models import DocdataOrder
-    from oscar_docdata.simulator import accounts
-    from oscar_docdata.simulator.models import Capture, PaymentAttempt, SimulatedOrder
 
-    accounts.sync_configured_merchants()
-    merchants = {name: accounts.get_merchant(name) for name in (MERCHANT, SUBSET_MERCHANT)}
     plan = [(MERCHANT, number) for number in range(orders)] + \
            [(SUBSET_MERCHANT, orders + number) for number in range(subset)]
-    simulated = SimulatedOrder.objects.bulk_create([
-        SimulatedOrder(merchant=merchants[merchant], order_key=f"{0xBE4C0000 + number:032X}",
-                       merchant_order_reference=f"REC-{number}", amount=AMOUNT,
-                       currency="EUR", profile="standard")
-        for merchant, number in plan
-    ], batch_size=500)
-    attempts = PaymentAttempt.objects.bulk_create([
-        PaymentAttempt(order=order, payment_id=4_200_000_000 + index, method="IDEAL",
-                       status="AUTHORIZED", amount=AMOUNT, currency="EUR",
-                       confidence="ACQUIRER_APPROVED")
-        for index, order in enumerate(simulated)
-    ], batch_size=500)
-    Capture.objects.bulk_create([
-        Capture(attempt=attempt, status="CAPTURED", amount=AMOUNT, currency="EUR")
-        for attempt in attempts[::2]
-    ], batch_size=500)
+    seed_simulated_orders(
+        [(merchant, f"{0xBE4C0000 + number:032X}", f"REC-{number}") for merchant, number in plan],
+        amount=AMOUNT, first_payment_id=4_200_000_000, capture_every=2)
     DocdataOrder.objects.bulk_create([
         DocdataOrder(merchant_name=merchant, merchant_order_id=f"REC-{number}",
                      order_number=f"REC-{number}", order_key=f"{0xBE4C0000 + number:032X}",
-                     total_gross_amount=AMOUNT / 100, currency="EUR")
+                     total_gross_amount=Decimal(AMOUNT) / 100, currency="EUR")
         for merchant, number in plan
     ], batch_size=500)
     DocdataOrder.objects.update(created=timezone.now() - timedelta(hours=1))
@@ -227,9 +212,11 @@ def run_table(docdata: str, options: argparse.Namespace, name: str) -> list[list
             raise SystemExit("the simulator server did not start")
         host = f"http://127.0.0.1:{port}"
         base_url = f"{host}/docdata-sim"
-        if options.pool_size:
-            get_http_session().mount(f"{host}/", HTTPAdapter(
-                max_retries=0, pool_connections=4, pool_maxsize=options.pool_size))
+        # Keep a connection per worker alive (requests keeps 10 per host by default; the
+        # others would each cost the server a new connection, thread and database session).
+        pool_size = options.pool_size or max(int(w) for w in options.workers.split(","))
+        get_http_session().mount(f"{host}/", HTTPAdapter(
+            max_retries=0, pool_connections=4, pool_maxsize=pool_size))
     else:
         host = "http://docdata.bench"
         base_url = f"{host}/ps"
@@ -272,7 +259,8 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=0.1)
     parser.add_argument("--docdata", default="simulator,canned",
                         help="simulator, canned or both (comma-separated)")
-    parser.add_argument("--pool-size", type=int, default=None)
+    parser.add_argument("--pool-size", type=int, default=None,
+                        help="kept-alive connections to the simulator (default: most workers)")
     parser.add_argument("--processes", default="1,2",
                         help="reconcile_docdata_orders --processes values (comma-separated)")
     parser.add_argument("--simulator-processes", type=int, default=2,

@@ -43,6 +43,36 @@ def database(keep: bool = False) -> Iterator[str]:
         connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=keep)
 
 
+def seed_simulated_orders(plan: Sequence[tuple[str, str, str]], *, amount: int,
+                          first_payment_id: int, capture_every: int = 1) -> None:
+    """Orders in the simulator, in bulk: ``plan`` is (merchant, order key, reference).
+
+    Each order has one authorized iDEAL attempt of ``amount`` minor units (EUR); every
+    ``capture_every``-th attempt is captured in full.
+    """
+    from oscar_docdata.simulator import accounts
+    from oscar_docdata.simulator.models import Capture, PaymentAttempt, SimulatedOrder
+
+    accounts.sync_configured_merchants()
+    merchants = {name: accounts.get_merchant(name) for name in {row[0] for row in plan}}
+    simulated = SimulatedOrder.objects.bulk_create([
+        SimulatedOrder(merchant=merchants[merchant], order_key=key,
+                       merchant_order_reference=reference, amount=amount, currency="EUR",
+                       profile="standard")
+        for merchant, key, reference in plan
+    ], batch_size=500)
+    attempts = PaymentAttempt.objects.bulk_create([
+        PaymentAttempt(order=order, payment_id=first_payment_id + index, method="IDEAL",
+                       status="AUTHORIZED", amount=amount, currency="EUR",
+                       confidence="ACQUIRER_APPROVED")
+        for index, order in enumerate(simulated)
+    ], batch_size=500)
+    Capture.objects.bulk_create([
+        Capture(attempt=attempt, status="CAPTURED", amount=amount, currency="EUR")
+        for attempt in attempts[::capture_every]
+    ], batch_size=500)
+
+
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:.2f}"
 
