@@ -1,8 +1,12 @@
 import pytest
+import requests
 
+from oscar_docdata.gateway import DocdataClient
 from oscar_docdata.simulator import notifications
 from oscar_docdata.testing.fixtures import docdata_live_simulator, docdata_simulator  # noqa: F401
+from oscar_docdata.testing.simulator import DEFAULT_HOST, InProcessAdapter
 
+from .browser import Browser
 from .receiver_urls import receiver
 
 
@@ -17,3 +21,18 @@ def simulator_test_settings(settings):
     yield
     notifications.worker.discard()
     notifications.wait_until_idle(5)
+
+
+@pytest.fixture
+def client(docdata_simulator):  # noqa: F811 - the fixture imported above
+    """The plugin's client, talking to the in-process simulator."""
+    return DocdataClient()
+
+
+@pytest.fixture
+def browser(docdata_simulator):  # noqa: F811 - the fixture imported above
+    """A scripted shopper's browser on the in-process simulator's pages."""
+    session = requests.Session()
+    session.mount(DEFAULT_HOST + "/", InProcessAdapter())
+    yield Browser(session)
+    session.close()

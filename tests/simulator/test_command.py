@@ -19,11 +19,6 @@ def simulate(*args) -> str:
     return out.getvalue()
 
 
-@pytest.fixture
-def client(docdata_simulator):
-    return DocdataClient()
-
-
 def test_pay_refund_chargeback(client):
     key = create_order(client, "CMD-1", "20.00")
     assert "authorized and captured: EUR 20.00" in simulate(key, "pay", "--method", "VISA")

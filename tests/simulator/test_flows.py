@@ -4,14 +4,12 @@ from decimal import Decimal
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-import requests
 
 from oscar_docdata.exceptions import DocdataProceedError, DocdataStartError
 from oscar_docdata.gateway import (
     Amount,
     BankTransferPayment,
     CardPayment,
-    DocdataClient,
     IdealAuthorizationResult,
     IdealPayment,
     PaypalAuthenticationResult,
@@ -19,28 +17,14 @@ from oscar_docdata.gateway import (
     SepaDirectDebitPayment,
     ThreeDSecureResult,
 )
-from oscar_docdata.testing.simulator import DEFAULT_HOST, InProcessAdapter
 
 from . import wire
-from .browser import Browser, forms
+from .browser import forms
 from .factories import create_order
 
 pytestmark = pytest.mark.urls("tests.simulator.receiver_urls")
 
 RETURN = "https://shop.example/docdata/return/"
-
-
-@pytest.fixture
-def client(docdata_simulator):
-    return DocdataClient()
-
-
-@pytest.fixture
-def browser(docdata_simulator):
-    session = requests.Session()
-    session.mount(DEFAULT_HOST + "/", InProcessAdapter())
-    yield Browser(session)
-    session.close()
 
 
 def visa(**kwargs) -> CardPayment:

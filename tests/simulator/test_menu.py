@@ -85,19 +85,6 @@ def test_the_menu_never_waits_for_the_notification(docdata_live_simulator, setti
     silent.close()
 
 
-@pytest.fixture
-def client(docdata_simulator):
-    return DocdataClient()
-
-
-@pytest.fixture
-def browser(docdata_simulator):
-    session = requests.Session()
-    session.mount(DEFAULT_HOST + "/", InProcessAdapter())
-    yield Browser(session)
-    session.close()
-
-
 @pytest.mark.parametrize("outcome,method,kind,status", [
     ("paid", "MASTERCARD", "success", "AUTHORIZED"),
     ("authorized", "AMEX", "success", "AUTHORIZED"),

@@ -5,27 +5,14 @@ from urllib.parse import urljoin
 import pytest
 import requests
 
-from oscar_docdata.gateway import DocdataClient, IdealPayment
+from oscar_docdata.gateway import IdealPayment
 from oscar_docdata.simulator.models import PaymentAttempt
 from oscar_docdata.testing.simulator import DEFAULT_HOST, InProcessAdapter
 
-from .browser import Browser, forms
+from .browser import forms
 from .factories import create_order
 
 pytestmark = pytest.mark.urls("tests.simulator.receiver_urls")
-
-
-@pytest.fixture
-def client(docdata_simulator):
-    return DocdataClient()
-
-
-@pytest.fixture
-def browser(docdata_simulator):
-    session = requests.Session()
-    session.mount(DEFAULT_HOST + "/", InProcessAdapter())
-    yield Browser(session)
-    session.close()
 
 
 def overview_url(sim) -> str:

@@ -14,7 +14,6 @@ from oscar_docdata.exceptions import (
 from oscar_docdata.gateway import (
     Amount,
     BankTransferPayment,
-    DocdataClient,
     IdealPayment,
     SepaDirectDebitPayment,
 )
@@ -23,11 +22,6 @@ from oscar_docdata.simulator import engine
 from .factories import create_order
 
 pytestmark = pytest.mark.urls("tests.simulator.receiver_urls")
-
-
-@pytest.fixture
-def client(docdata_simulator):
-    return DocdataClient()
 
 
 def eur(value: str) -> Amount:
