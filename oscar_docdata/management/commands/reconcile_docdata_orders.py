@@ -21,24 +21,23 @@ from oscar_docdata.models import DocdataOrder, DocdataStatusChange
 from oscar_docdata.operations.refresh import FINAL_STATUSES, run_tasks, update_task
 
 
-def positive_int(text: str) -> int:
+def whole_number(text: str, *, at_least: int, too_small: str) -> int:
+    """``text`` as an int of at least ``at_least``; ``too_small`` names the refusal."""
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} is not at least 1")
+    if value < at_least:
+        raise argparse.ArgumentTypeError(f"{value} {too_small}")
     return value
+
+
+def positive_int(text: str) -> int:
+    return whole_number(text, at_least=1, too_small="is not at least 1")
 
 
 def non_negative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{value} is negative")
-    return value
+    return whole_number(text, at_least=0, too_small="is negative")
 
 
 class Command(BaseCommand):
