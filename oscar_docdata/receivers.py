@@ -41,7 +41,7 @@ from oscar_docdata.checkout.conf import (
 )
 from oscar_docdata.checkout.emails import send_confirmation_email
 from oscar_docdata.checkout.payments import sync_payments
-from oscar_docdata.checkout.sources import Order, oscar_order_for, oscar_order_id_for
+from oscar_docdata.checkout.sources import oscar_order, oscar_order_for, oscar_order_id_for
 from oscar_docdata.checkout.status import follow_docdata_status
 from oscar_docdata.exceptions import DocdataError
 from oscar_docdata.facade import get_facade
@@ -113,7 +113,7 @@ def keep_in_step(docdata_order: DocdataOrder, statuses: Iterable[str] | None = N
     with transaction.atomic():
         # Lock the Oscar order first, then read the Docdata order's committed state: a
         # change committed meanwhile by another process is then seen here or waits.
-        order = Order.objects.select_for_update().filter(pk=order_id).first()
+        order = oscar_order(order_id, lock=True)
         if order is None:
             return  # deleted meanwhile
         current = DocdataOrder.objects.get(pk=docdata_order.pk)

@@ -50,16 +50,19 @@ def oscar_order_id_for(docdata_order: DocdataOrder) -> int | None:
     return order_id
 
 
-def oscar_order_for(docdata_order: DocdataOrder, *, lock: bool = False) -> Any | None:
-    """The Oscar order ``docdata_order`` pays for, or None.
+def oscar_order(order_id: int, *, lock: bool = False) -> Any | None:
+    """The Oscar order ``order_id`` (None when deleted meanwhile).
 
     ``lock`` locks the order's row until the surrounding transaction ends.
     """
-    order_id = oscar_order_id_for(docdata_order)
-    if order_id is None:
-        return None
     orders = Order.objects.select_for_update() if lock else Order.objects.all()
     return orders.filter(pk=order_id).first()
+
+
+def oscar_order_for(docdata_order: DocdataOrder) -> Any | None:
+    """The Oscar order ``docdata_order`` pays for, or None."""
+    order_id = oscar_order_id_for(docdata_order)
+    return None if order_id is None else oscar_order(order_id)
 
 
 def source_for(order: Any, docdata_order: DocdataOrder) -> Any:
