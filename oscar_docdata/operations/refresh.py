@@ -97,6 +97,11 @@ def order_label(order: DocdataOrder) -> str:
     return f"{order.order_key} (order {order.order_number}, {order.merchant_name})"
 
 
+def unlabelled_failure(order_id: int, reason: str) -> OrderResult:
+    """A failure of an order known only by its id (deleted, or its task never reported)."""
+    return OrderResult(order_id, f"#{order_id}", Outcome.FAILED, reason=reason)
+
+
 def failure_reason(error: BaseException) -> str:
     """A one-line reason for ``error``, for people.
 
@@ -132,7 +137,7 @@ def order_task(action: Callable[[DocdataOrder], bool]) -> OrderTask:
     def task(order_id: int) -> OrderResult:
         order = DocdataOrder.objects.filter(pk=order_id).first()
         if order is None:
-            return OrderResult(order_id, f"#{order_id}", Outcome.FAILED, reason="deleted")
+            return unlabelled_failure(order_id, "deleted")
         label = order_label(order)
         try:
             changed = action(order)
@@ -254,8 +259,7 @@ def run_in_processes(
                 child.join()
                 reason = f"the worker process ended (exit code {child.exitcode})"
                 for order_id in sorted(pending):
-                    record(OrderResult(order_id, f"#{order_id}", Outcome.FAILED,
-                                       reason=reason))
+                    record(unlabelled_failure(order_id, reason))
                 reader.close()
                 del children[reader]
                 continue
@@ -279,7 +283,7 @@ def _guarded(task: OrderTask, order_id: int) -> OrderResult:
         return task(order_id)
     except Exception as error:
         logger.exception("Docdata order task for #%s failed", order_id)
-        return OrderResult(order_id, f"#{order_id}", Outcome.FAILED, reason=failure_reason(error))
+        return unlabelled_failure(order_id, failure_reason(error))
 
 
 def _worker(
@@ -294,8 +298,7 @@ def _worker(
             try:
                 done.put(_guarded(task, order_id))
             except BaseException as error:
-                done.put(OrderResult(order_id, f"#{order_id}", Outcome.FAILED,
-                                     reason=failure_reason(error)))
+                done.put(unlabelled_failure(order_id, failure_reason(error)))
                 raise
     finally:
         # Connections are per thread: close this worker's, or it would stay open until
