@@ -14,13 +14,14 @@ import multiprocessing
 import multiprocessing.connection
 import queue
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
+from django.db.models import QuerySet
 
 from oscar_docdata.exceptions import DocdataError
 from oscar_docdata.models import DocdataOrder
@@ -113,12 +114,23 @@ def failure_reason(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"
 
 
-def update_task(trigger: str, *, update: Callable[..., Any] | None = None) -> OrderTask:
+#: The fields a task reads before the order's own update locks and reads it whole:
+#: its label (:func:`order_label`), its merchant and its status.
+TASK_FIELDS: tuple[str, ...] = ("order_key", "order_number", "merchant_name", "status")
+
+
+def update_task(
+    trigger: str,
+    *,
+    update: Callable[..., Any] | None = None,
+    preloaded: Mapping[int, DocdataOrder] | None = None,
+) -> OrderTask:
     """A task that pulls one order's status from Docdata with ``trigger`` in the history.
 
     ``update(order, trigger=...)`` defaults to ``get_facade().update_order`` (a fresh
     facade per order: the calls may run in different threads) and must return an
-    object with a ``changed`` flag, as ``Interface.update_order`` does.
+    object with a ``changed`` flag, as ``Interface.update_order`` does. ``preloaded``:
+    see :func:`order_task`.
     """
 
     def refresh(order: DocdataOrder) -> bool:
@@ -128,19 +140,33 @@ def update_task(trigger: str, *, update: Callable[..., Any] | None = None) -> Or
 
         return get_facade().update_order(order, trigger=trigger).changed
 
-    return order_task(refresh)
+    return order_task(refresh, preloaded=preloaded)
 
 
-def order_task(action: Callable[[DocdataOrder], bool]) -> OrderTask:
-    """Wrap ``action(order) -> changed`` into an :data:`OrderTask`."""
+def order_task(
+    action: Callable[[DocdataOrder], bool],
+    *,
+    preloaded: Mapping[int, DocdataOrder] | None = None,
+) -> OrderTask:
+    """Wrap ``action(order) -> changed`` into an :data:`OrderTask`.
+
+    The task reads the order by its id, unless ``preloaded`` (ids to orders read in
+    bulk beforehand, with at least :data:`TASK_FIELDS`; see :func:`preload`) has it:
+    the action locks and reads the order again anyway, so reading each one first as
+    well would cost a query per order.
+    """
 
     def task(order_id: int) -> OrderResult:
-        order = DocdataOrder.objects.filter(pk=order_id).first()
+        order = preloaded.get(order_id) if preloaded is not None else None
+        if order is None:
+            order = DocdataOrder.objects.filter(pk=order_id).first()
         if order is None:
             return unlabelled_failure(order_id, "deleted")
         label = order_label(order)
         try:
             changed = action(order)
+        except DocdataOrder.DoesNotExist:  # deleted after it was read
+            return OrderResult(order_id, label, Outcome.FAILED, order.status, "deleted")
         except Exception as error:
             if not isinstance(error, DocdataError | ImproperlyConfigured):
                 logger.exception("Refreshing Docdata order %s failed", order.order_key)
@@ -151,6 +177,11 @@ def order_task(action: Callable[[DocdataOrder], bool]) -> OrderTask:
         return OrderResult(order_id, label, outcome, order.status)
 
     return task
+
+
+def preload(orders: QuerySet[DocdataOrder]) -> dict[int, DocdataOrder]:
+    """``orders`` by id, in their order, with only :data:`TASK_FIELDS` read."""
+    return {order.pk: order for order in orders.only(*TASK_FIELDS)}
 
 
 def run_tasks(

@@ -244,3 +244,39 @@ def test_nothing_to_reconcile(db):
     run = run_command("reconcile_docdata_orders")
     assert run.exit_status == 0
     assert "Updated: 0, unchanged: 0, failed: 0" in run.out
+
+
+def test_reconcile_reads_the_orders_in_one_query_and_then_only_locks_each(
+    quiet_simulator, create_simulated_order
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    orders = [create_simulated_order("25.00") for _ in range(3)]
+    for order in orders:
+        quiet_simulator.settle(order.order_key, "paid")
+    backdate(*orders)
+    table = f'FROM "{DocdataOrder._meta.db_table}"'
+
+    with CaptureQueriesContext(connection) as queries:
+        run = run_command("reconcile_docdata_orders", *INLINE)
+
+    assert "Updated: 3, unchanged: 0, failed: 0" in run.out
+    reads = [q["sql"] for q in queries.captured_queries
+             if q["sql"].startswith("SELECT") and table in q["sql"]]
+    # The candidates in one query, then each order's own locked read: none twice.
+    assert len(reads) == 1 + len(orders), reads
+
+
+def test_an_order_deleted_after_it_was_read_is_reported_as_deleted(make_order):
+    from oscar_docdata.operations.refresh import Outcome, preload, update_task
+
+    kept, gone = make_order(), make_order()
+    preloaded = preload(DocdataOrder.objects.order_by("pk"))
+    DocdataOrder.objects.filter(pk=gone.pk).delete()
+
+    result = update_task("command", preloaded=preloaded)(gone.pk)
+
+    assert (result.outcome, result.reason) == (Outcome.FAILED, "deleted")
+    assert gone.order_key in result.label
+    assert set(preloaded) == {kept.pk, gone.pk}

@@ -54,9 +54,10 @@ class Command(BaseCommand):
             self.stdout.write(f"{len(candidates)} orders older than {days} days would expire")
             return
 
+        preloaded = {order.pk: order for order in candidates}
         summary = run_tasks(
-            [order.pk for order in candidates],
-            order_task(_expire),
+            list(preloaded),
+            order_task(_expire, preloaded=preloaded),
             on_result=progress_printer(self, verbosity=verbosity),
         )
         expired = [r for r in summary.updated if r.status == DocdataOrder.STATUS_EXPIRED]

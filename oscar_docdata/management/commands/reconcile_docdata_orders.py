@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from oscar_docdata.management.output import progress_printer, write_summary
 from oscar_docdata.models import DocdataOrder, DocdataStatusChange
-from oscar_docdata.operations.refresh import FINAL_STATUSES, run_tasks, update_task
+from oscar_docdata.operations.refresh import FINAL_STATUSES, preload, run_tasks, update_task
 
 
 def whole_number(text: str, *, at_least: int, too_small: str) -> int:
@@ -72,7 +72,9 @@ class Command(BaseCommand):
         )
         if options["merchant"]:
             orders = orders.filter(merchant_name=options["merchant"])
-        order_ids = list(orders.order_by("created", "pk").values_list("pk", flat=True))
+        # Read in one query: each task then only locks and reads its order again.
+        preloaded = preload(orders.order_by("created", "pk"))
+        order_ids = list(preloaded)
 
         verbosity = options["verbosity"]
         if verbosity >= 1:
@@ -80,7 +82,7 @@ class Command(BaseCommand):
         try:
             summary = run_tasks(
                 order_ids,
-                update_task(DocdataStatusChange.TRIGGER_COMMAND),
+                update_task(DocdataStatusChange.TRIGGER_COMMAND, preloaded=preloaded),
                 workers=min(options["workers"], max(len(order_ids), 1)),
                 processes=options["processes"],
                 on_result=progress_printer(self, verbosity=verbosity),
