@@ -9,12 +9,12 @@ VERSION = re.search(
 ).group(1)
 
 setup(
-    name="oscar-docdata",
+    name="django-oscar-docdata",
     version=VERSION,
     description="Docdata Payments (CM.com) Order API 1.3 integration for Django Oscar",
     long_description=(HERE / "README.rst").read_text(encoding="utf-8"),
     long_description_content_type="text/x-rst",
-    license="Apache-2.0",
+    license="MIT",
     packages=find_packages(include=["oscar_docdata", "oscar_docdata.*"]),
     include_package_data=True,
     package_data={
@@ -27,7 +27,6 @@ setup(
             "locale/*/LC_MESSAGES/*.mo",
             "simulator/locale/*/LC_MESSAGES/*.po",
             "simulator/locale/*/LC_MESSAGES/*.mo",
-            "static/oscar_docdata/**/*",
         ],
     },
     zip_safe=False,
@@ -57,7 +56,7 @@ setup(
         "Framework :: Django :: 5.2",
         "Framework :: Django :: 6.0",
         "Intended Audience :: Developers",
-        "License :: OSI Approved :: Apache Software License",
+        "License :: OSI Approved :: MIT License",
         "Programming Language :: Python :: 3",
         "Programming Language :: Python :: 3.11",
         "Programming Language :: Python :: 3.12",

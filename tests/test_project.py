@@ -1,4 +1,4 @@
-"""Project hygiene that CI must enforce: committed migrations and a clean ruff."""
+"""Project hygiene that CI must enforce: committed migrations, a clean ruff, packaging."""
 
 import shutil
 import subprocess
@@ -25,3 +25,21 @@ def test_ruff_is_clean():
         capture_output=True, text=True, cwd=ROOT, check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_distribution_is_the_old_packages_name_as_version_2_under_mit():
+    """Shops upgrade with ``pip install -U django-oscar-docdata``; the license agrees."""
+    from importlib.metadata import distribution
+
+    import oscar_docdata
+
+    dist = distribution("django-oscar-docdata")
+    assert dist.metadata["Name"] == "django-oscar-docdata"
+    assert dist.version == oscar_docdata.__version__
+    assert dist.version.startswith("2.")
+    assert dist.metadata["License"] == "MIT"
+    assert "License :: OSI Approved :: MIT License" in dist.metadata.get_all("Classifier")
+    assert (ROOT / "LICENSE").read_text().startswith("MIT License")
+    readme = (ROOT / "README.rst").read_text()
+    assert "pip install django-oscar-docdata" in readme
+    assert "pip install oscar-docdata" not in readme
