@@ -31,8 +31,9 @@ class DocdataPaymentInline(ReadOnlyMixin, admin.TabularInline):
     model = DocdataPayment
     extra = 0
     fields = (
-        "payment_id", "payment_method", "status", "confidence_level", "currency",
-        "amount_allocated", "amount_debited", "amount_refunded", "amount_chargeback", "updated",
+        "payment_id", "legacy_payment_id", "payment_method", "status", "confidence_level",
+        "currency", "amount_allocated", "amount_debited", "amount_refunded", "amount_chargeback",
+        "updated",
     )
     readonly_fields = fields
     show_change_link = True
@@ -60,13 +61,15 @@ class DocdataOrderAdmin(ReadOnlyMixin, admin.ModelAdmin):
 @admin.register(DocdataPayment)
 class DocdataPaymentAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = (
-        "payment_id", "docdata_order", "payment_method", "status", "confidence_level",
+        "payment_id", "legacy_payment_id", "docdata_order", "payment_method", "status",
+        "confidence_level",
         "amount_allocated", "amount_debited", "amount_refunded", "amount_chargeback",
         "currency", "updated",
     )
     list_filter = ("status", "payment_method", "confidence_level", "currency")
     search_fields = (
-        "=payment_id", "docdata_order__order_key", "docdata_order__order_number",
+        "=payment_id", "=legacy_payment_id", "docdata_order__order_key",
+        "docdata_order__order_number",
         "docdata_order__merchant_order_id",
     )
     list_select_related = ("docdata_order",)

@@ -10,15 +10,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from oscar_docdata.appsettings import docdata_settings
 from oscar_docdata.querysets import DocdataOrderManager
 
 # Room for every ISO 4217 exponent up to 4 (KWD has 3, CLF 4).
 AMOUNT_DIGITS = {"max_digits": 19, "decimal_places": 4}
-
-
-def default_merchant_name() -> str:
-    return docdata_settings.DOCDATA_MERCHANT_NAME
 
 
 class DocdataOrder(models.Model):
@@ -48,9 +43,9 @@ class DocdataOrder(models.Model):
         (STATUS_UNKNOWN, _("Unknown")),
     )
 
-    merchant_name = models.CharField(
-        _("Docdata merchant"), max_length=100, default=default_merchant_name
-    )
+    # No default: a default read from settings would end up in the migrations, and
+    # every order is created by code that knows its merchant.
+    merchant_name = models.CharField(_("Docdata merchant"), max_length=100)
     merchant_order_id = models.CharField(
         _("merchant order reference"),
         max_length=255,
@@ -58,6 +53,18 @@ class DocdataOrder(models.Model):
     )
     order_number = models.CharField(_("order number"), max_length=128, db_index=True)
     order_key = models.CharField(_("Docdata order key"), max_length=100, unique=True)
+    # The old package could store several orders under one reference (e.g. against
+    # Docdata's test and live environments in one database). The upgrade keeps them and
+    # marks them; the uniqueness constraint covers every other order.
+    reference_shared = models.BooleanField(
+        _("reference shared"),
+        default=False,
+        editable=False,
+        help_text=_(
+            "Set by the upgrade from django-oscar-docdata when older orders share this "
+            "merchant order reference; new orders never do."
+        ),
+    )
 
     status = models.CharField(
         _("status"), max_length=50, choices=STATUS_CHOICES, default=STATUS_NEW, db_index=True
@@ -95,6 +102,7 @@ class DocdataOrder(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=("merchant_name", "merchant_order_id"),
+                condition=models.Q(reference_shared=False),
                 name="oscar_docdata_unique_reference_per_merchant",
             )
         ]
@@ -120,7 +128,21 @@ class DocdataPayment(models.Model):
         DocdataOrder, on_delete=models.CASCADE, related_name="payments",
         verbose_name=_("Docdata order"),
     )
-    payment_id = models.PositiveBigIntegerField(_("payment id"), unique=True)
+    # Empty only for rows of the old package whose text id was not a usable whole
+    # number; their original text is in ``legacy_payment_id`` (see docs/upgrading.rst).
+    payment_id = models.PositiveBigIntegerField(
+        _("payment id"), unique=True, null=True, blank=True
+    )
+    legacy_payment_id = models.CharField(
+        _("payment id before the upgrade"),
+        max_length=100,
+        blank=True,
+        default="",
+        editable=False,
+        help_text=_(
+            "The old package's payment id, kept when it was not a usable whole number."
+        ),
+    )
     payment_method = models.CharField(_("payment method"), max_length=60, blank=True, default="")
     # Raw Docdata value; no choices, Docdata adds new values over time.
     status = models.CharField(_("status"), max_length=100, default="NEW")
@@ -145,8 +167,16 @@ class DocdataPayment(models.Model):
         verbose_name_plural = _("Docdata payments")
 
     def __str__(self) -> str:
-        return " ".join(str(part) for part in (self.payment_id, self.payment_method, self.status)
-                        if part)
+        return " ".join(
+            str(part) for part in (self.display_id, self.payment_method, self.status) if part
+        )
+
+    @property
+    def display_id(self) -> str:
+        """The payment id, or the unusable id the old package stored (quoted)."""
+        if self.payment_id is not None:
+            return str(self.payment_id)
+        return repr(self.legacy_payment_id)
 
 
 class DocdataStatusChange(models.Model):

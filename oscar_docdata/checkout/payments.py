@@ -117,7 +117,7 @@ def payment_transactions(payment: DocdataPayment, currency: str) -> list[dict[st
         rows.append({
             "txn_type": AUTHORISE,
             "amount": payment.amount_allocated,
-            "reference": str(payment.payment_id),
+            "reference": payment.display_id,
             "status": status(payment.status),
         })
     lines = payment.lines or {}
@@ -129,7 +129,7 @@ def payment_transactions(payment: DocdataPayment, currency: str) -> list[dict[st
             rows.append({
                 "txn_type": txn_type,
                 "amount": Decimal(str(line.get("amount") or 0)),
-                "reference": f"{payment.payment_id}:{kind[:-1]}:{number}",
+                "reference": f"{payment.display_id}:{kind[:-1]}:{number}",
                 "status": status(line_status),
             })
     return rows

@@ -191,7 +191,8 @@ def staff_client(client: Any, django_user_model: Any) -> Any:
 @pytest.mark.django_db
 def test_the_dashboard_list_is_in_dutch(dashboard_urls: None, staff_client: Any):
     DocdataOrder.objects.create(
-        merchant_order_id="100042", order_number="100042", order_key="D0C0" * 8,
+        merchant_name="shop_test", merchant_order_id="100042", order_number="100042",
+        order_key="D0C0" * 8,
         total_gross_amount=Decimal("12.34"), currency="EUR", status=DocdataOrder.STATUS_PAID,
     )
     response = staff_client.get("/dashboard/docdata/", HTTP_ACCEPT_LANGUAGE="nl")
