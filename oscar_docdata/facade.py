@@ -10,17 +10,26 @@ import hashlib
 import logging
 from typing import Any
 
+from django.db import transaction
 from django.utils.module_loading import import_string
+from oscar.apps.payment.exceptions import PaymentError
 
 from oscar_docdata.appsettings import docdata_settings
-from oscar_docdata.exceptions import DocdataValidationError
+from oscar_docdata.exceptions import DocdataCreateError, DocdataValidationError
 from oscar_docdata.gateway.values import Destination, Name, Shopper
 from oscar_docdata.interface import Interface, to_amount
+from oscar_docdata.models import DocdataOrder
 from oscar_docdata.oscar_values import address_from_oscar, invoice_from_basket, name_from
 
 logger = logging.getLogger("oscar_docdata")
 
 _GENDERS = {"mr": "M", "mrs": "F", "miss": "F", "ms": "F"}
+
+
+class DocdataPaymentError(DocdataCreateError, PaymentError):
+    """Docdata refused to create the order. Shops catch it as Oscar's ``PaymentError``
+    (the old Facade's exception) or as ``DocdataCreateError``; ``code`` and ``value``
+    are Docdata's first error."""
 
 
 class Facade(Interface):
@@ -39,8 +48,17 @@ class Facade(Interface):
     - ``email``: the guest's e-mail address when ``user`` is anonymous.
 
     ``total`` is Oscar's order total ``Price``; its ``incl_tax`` is charged. Any
-    DocdataClient.create() keyword argument (e.g. ``receiptText``) is passed on.
+    DocdataClient.create() keyword argument (e.g. ``receiptText``) is passed on. When
+    Docdata refuses the order, ``DocdataPaymentError`` is raised: a DocdataCreateError
+    that is also Oscar's PaymentError, as the old package raised.
     """
+
+    def create_payment(self, order_number: str, total: Any, user: Any,
+                       *args: Any, **kwargs: Any) -> str:
+        try:
+            return super().create_payment(order_number, total, user, *args, **kwargs)
+        except DocdataCreateError as error:
+            raise DocdataPaymentError(error.errors, error.operation) from error
 
     def get_create_payment_args(
         self,
@@ -62,7 +80,8 @@ class Facade(Interface):
     ) -> dict[str, Any]:
         amount = to_amount(total)
         language = language or "en"
-        address = billing_address or shipping_address
+        # "billingaddress": the old package's first name of the argument.
+        address = billing_address or kwargs.pop("billingaddress", None) or shipping_address
         if address is None:
             raise DocdataValidationError("billTo", "a billing or shipping address is required")
         shopper = kwargs.pop("shopper", None) or self.get_shopper(
@@ -90,6 +109,44 @@ class Facade(Interface):
             profile=profile, merchant_name=merchant_name, shopper=shopper, bill_to=bill_to,
             **kwargs,
         )
+
+    def order_status_changed(
+        self, docdata_order: DocdataOrder, old_status: str, new_status: str
+    ) -> None:
+        """Move the Oscar order through DOCDATA_ORDER_STATUS_MAPPING, as the old Facade did,
+        when the plugin's receivers are off (a shop with receivers of its own).
+
+        With the receivers on (the default) they do it after commit, once per report.
+        Runs inside the status update's transaction; a failure is logged, never raised
+        into Docdata's notification.
+        """
+        super().order_status_changed(docdata_order, old_status, new_status)
+        # The checkout package sits above the facade (its mixins import this module).
+        from oscar_docdata.checkout.conf import receivers_enabled
+        from oscar_docdata.checkout.sources import oscar_order, oscar_order_id_for
+        from oscar_docdata.checkout.status import follow_docdata_status
+
+        if receivers_enabled():
+            return
+        try:
+            with transaction.atomic():
+                order_id = oscar_order_id_for(docdata_order)
+                order = oscar_order(order_id, lock=True) if order_id is not None else None
+                if order is not None:
+                    follow_docdata_status(order, [new_status])
+        except Exception:
+            logger.exception(
+                "Docdata order %s: the Oscar order status could not follow %s",
+                docdata_order.order_key, new_status,
+            )
+
+    def get_source_type(self) -> Any:
+        """Oscar's payment SourceType of Docdata payments (code ``docdata``), created when
+        missing: the one the checkout records its Sources with."""
+        # The checkout package sits above the facade (its mixins import this module).
+        from oscar_docdata.checkout.sources import docdata_source_type
+
+        return docdata_source_type()
 
     def get_shopper(
         self,

@@ -2,6 +2,7 @@
 
 Both only pull the order's status from Docdata (a GET that changes state, as Docdata's
 protocol requires); neither trusts its parameters for anything but finding the order.
+Both are built on ``UpdateOrderMixin``, the old package's base class of these views.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
@@ -19,9 +20,10 @@ from django.views.decorators.csrf import csrf_exempt
 from oscar_docdata.appsettings import docdata_settings
 from oscar_docdata.exceptions import DocdataError
 from oscar_docdata.facade import get_facade
-from oscar_docdata.interface import CALLBACKS
+from oscar_docdata.interface import CALLBACKS, Interface
 from oscar_docdata.models import DocdataOrder, DocdataStatusChange
 from oscar_docdata.signals import return_view_called, status_changed_view_called
+from oscar_docdata.updater import StatusUpdate
 
 logger = logging.getLogger("oscar_docdata")
 
@@ -37,12 +39,18 @@ UNAVAILABLE = _("Docdata is unavailable, please retry")
 OK = "ok"
 
 
-class BadParameter(Exception):
-    """A query parameter is missing, repeated, too long or unusable."""
+class BadParameter(KeyError):
+    """A query parameter is missing, repeated, too long or unusable.
+
+    A KeyError, as the old ``UpdateOrderMixin.get_order_slug()`` raised.
+    """
 
     def __init__(self, message: Any):
         self.message = message
         super().__init__(str(message))
+
+    def __str__(self) -> str:
+        return str(self.message)
 
 
 def single_parameter(request: HttpRequest, name: str) -> str:
@@ -65,8 +73,59 @@ def text_response(message: Any, status: int) -> HttpResponse:
     return HttpResponse(str(message), status=status, content_type="text/plain; charset=utf-8")
 
 
+class UpdateOrderMixin:
+    """Finds a Docdata order from the request and pulls its status from Docdata.
+
+    The old package's base of the two views, with its attributes and methods: set
+    ``facade_class`` (or, better, ``DOCDATA_FACADE_CLASS``) to use another facade.
+    """
+
+    request: HttpRequest
+    #: The query parameter with the order's reference or key.
+    order_query_arg = "order_id"
+    #: The DocdataOrder field ``get_order()`` looks the parameter up in.
+    order_slug_field = "order_key"
+    #: A facade class for this view; None: the one DOCDATA_FACADE_CLASS names.
+    facade_class: type[Interface] | None = None
+    #: How the status changes this view makes are recorded.
+    trigger = DocdataStatusChange.TRIGGER_API
+
+    _facade: Interface | None = None
+
+    def get_facade(self) -> Interface:
+        """A new facade: ``facade_class``, or the one DOCDATA_FACADE_CLASS names."""
+        if self.facade_class is not None:
+            return self.facade_class()
+        return get_facade()
+
+    def get_order_slug(self) -> str:
+        """The value of ``order_query_arg``; BadParameter (a KeyError) when unusable."""
+        return single_parameter(self.request, self.order_query_arg)
+
+    def get_order(self, order_slug: str) -> DocdataOrder:
+        """The active merchants' order with ``order_slug_field`` = ``order_slug``.
+
+        The newest when several match; Http404 when none does.
+        """
+        order = (
+            DocdataOrder.objects.active_merchants()
+            .filter(**{self.order_slug_field: order_slug})
+            .order_by("-pk")
+            .first()
+        )
+        if order is None:
+            raise Http404(UNKNOWN_ORDER)
+        return order
+
+    def update_order(self, order: DocdataOrder) -> StatusUpdate:
+        """Ask Docdata for ``order``'s status and apply it (locks the order's row)."""
+        if self._facade is None:
+            self._facade = self.get_facade()
+        return self._facade.update_order(order, trigger=self.trigger)
+
+
 @method_decorator(csrf_exempt, name="dispatch")
-class StatusChangedNotificationView(View):
+class StatusChangedNotificationView(UpdateOrderMixin, View):
     """Docdata's update notification: ``GET update_order/?order_id=<merchantOrderReference>``.
 
     400 for a bad parameter and 404 for an unknown order, both without calling Docdata;
@@ -75,20 +134,20 @@ class StatusChangedNotificationView(View):
     """
 
     http_method_names = ["get", "head"]
+    order_slug_field = "merchant_order_id"
     trigger = DocdataStatusChange.TRIGGER_NOTIFICATION
 
     def get(self, request: HttpRequest) -> HttpResponse:
         try:
-            reference = single_parameter(request, "order_id")
+            reference = self.get_order_slug()
         except BadParameter as error:
             return text_response(error.message, 400)
-        orders = list(DocdataOrder.objects.active_merchants().for_reference(reference))
+        orders = list(DocdataOrder.objects.active_merchants().for_merchant_reference(reference))
         if not orders:
             return text_response(UNKNOWN_ORDER, 404)
-        facade = get_facade()
         for order in orders:
             try:
-                facade.update_order(order, trigger=self.trigger)
+                self.update_order(order)
             except DocdataError as error:
                 logger.warning(
                     "Docdata notification for %s: status update failed: %s", reference, error
@@ -100,7 +159,7 @@ class StatusChangedNotificationView(View):
 
 
 @method_decorator(csrf_exempt, name="dispatch")
-class OrderReturnView(View):
+class OrderReturnView(UpdateOrderMixin, View):
     """The shopper back from the menu: ``GET return/?callback=…&order_id=<order key>``.
 
     The callback alone changes nothing: the status is pulled from Docdata. Receivers of
@@ -121,7 +180,7 @@ class OrderReturnView(View):
     def get(self, request: HttpRequest) -> HttpResponse:
         try:
             callback = single_parameter(request, "callback").upper()
-            order_key = single_parameter(request, "order_id")
+            order_key = self.get_order_slug()
         except BadParameter as error:
             return text_response(error.message, 400)
         if callback not in CALLBACKS:
@@ -132,7 +191,7 @@ class OrderReturnView(View):
 
         destination = callback
         try:
-            get_facade().update_order(order, trigger=self.trigger)
+            self.update_order(order)
         except DocdataError as error:
             logger.warning(
                 "Docdata return for order %s: status update failed, showing pending: %s",

@@ -3,6 +3,12 @@
 Every action is a confirmation page on GET (which changes nothing) and the action on
 POST (CSRF protected). Docdata's errors and missing credentials become error
 messages on the order's page, never server errors.
+
+The views link to each other in the URL namespace they were reached through:
+``oscar_docdata_dashboard`` (the config's ``urls``), none (the old
+``application.urls``), or a shop's own (e.g. ``dashboard`` in a forked dashboard).
+A shop's template under the old package's name (``oscar_docdata/dashboard/orders/
+list.html``, ``detail.html``, ``confirm_cancel.html``) is used before ours.
 """
 
 from __future__ import annotations
@@ -50,14 +56,48 @@ def docdata_orders_for_user(user: Any) -> QuerySet[DocdataOrder]:
     return queryset.filter(order_number__in=numbers)
 
 
+def namespaced(request: HttpRequest, name: str) -> str:
+    """URL name ``name`` in the application namespace ``request`` was resolved in.
+
+    Reverse it with ``current_app=request.resolver_match.namespace`` (as ``{% url %}``
+    does) to stay in the same instance.
+    """
+    match = getattr(request, "resolver_match", None)
+    app_name = match.app_name if match is not None else APP_LABEL
+    return f"{app_name}:{name}" if app_name else name
+
+
 def may(user: Any, url_name: str) -> bool:
     """Whether ``user`` passes the dashboard permissions of view ``url_name``."""
     config = apps.get_app_config(APP_LABEL)
     return check_permissions(user, config.get_permissions(url_name))
 
 
-class DocdataOrderListView(ListView):
+class DashboardPageMixin:
+    """Template names and URL names shared by the dashboard's pages."""
+
+    request: HttpRequest
+    #: The old package's template name: a shop's override of it is used first.
+    old_template_name: str | None = None
+
+    def get_template_names(self) -> list[str]:
+        names = list(super().get_template_names())
+        return [self.old_template_name, *names] if self.old_template_name else names
+
+    def url_name(self, name: str) -> str:
+        """``name`` in the URL namespace of the current request."""
+        return namespaced(self.request, name)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        # For {% url docdata_url_prefix|add:"docdata-order-detail" pk=… %} in templates.
+        context["docdata_url_prefix"] = self.url_name("")
+        return context
+
+
+class DocdataOrderListView(DashboardPageMixin, ListView):
     template_name = "oscar_docdata/dashboard/docdataorder_list.html"
+    old_template_name = "oscar_docdata/dashboard/orders/list.html"
     context_object_name = "docdata_orders"
     form_class = forms.DocdataOrderSearchForm
 
@@ -78,8 +118,9 @@ class DocdataOrderListView(ListView):
         return context
 
 
-class DocdataOrderDetailView(DetailView):
+class DocdataOrderDetailView(DashboardPageMixin, DetailView):
     template_name = "oscar_docdata/dashboard/docdataorder_detail.html"
+    old_template_name = "oscar_docdata/dashboard/orders/detail.html"
     context_object_name = "docdata_order"
 
     def get_queryset(self) -> QuerySet[DocdataOrder]:
@@ -92,7 +133,7 @@ class DocdataOrderDetailView(DetailView):
         order: DocdataOrder = self.object
         context["oscar_order_url"] = oscar_order_url(order)
         context["backoffice_url"] = backoffice_url(order)
-        context["payments"] = order.payments.all()
+        context["payments"] = context["object_payments"] = order.payments.all()
         context["history"] = order.status_changes.all()
         context["may_act"] = may(self.request.user, "docdata-order-refresh")
         context["capturable"] = sum(
@@ -115,7 +156,7 @@ def oscar_order_url(order: DocdataOrder) -> str | None:
         return None
 
 
-class OrderActionView(FormView):
+class OrderActionView(DashboardPageMixin, FormView):
     """Confirmation page (GET) and the action itself (POST) for one Docdata order."""
 
     template_name = "oscar_docdata/dashboard/docdataorder_action.html"
@@ -137,12 +178,17 @@ class OrderActionView(FormView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.update(
-            docdata_order=self.order, title=self.title, explanation=self.explanation
+            docdata_order=self.order, object=self.order, title=self.title,
+            explanation=self.explanation,
         )
         return context
 
     def get_success_url(self) -> str:
-        return reverse(f"{APP_LABEL}:docdata-order-detail", kwargs={"pk": self.order.pk})
+        match = self.request.resolver_match
+        return reverse(
+            self.url_name("docdata-order-detail"), kwargs={"pk": self.order.pk},
+            current_app=match.namespace if match is not None else None,
+        )
 
     def form_valid(self, form: forms.ConfirmForm) -> HttpResponse:
         from oscar_docdata.facade import get_facade
@@ -190,7 +236,17 @@ class RefreshStatusView(OrderActionView):
         return message % {"status": self.status_label()}, "refresh"
 
 
+class DocdataOrderUpdateStatusView(RefreshStatusView):
+    """The old package's ``update-status/<pk>/`` page (URL name ``docdata-order-update-status``).
+
+    The old view refreshed the status on GET. Here GET changes nothing: it shows the
+    refresh confirmation page, whose button POSTs to the same URL; the POST asks Docdata
+    for the status and redirects to the order's detail page, as the old GET did.
+    """
+
+
 class CancelOrderView(OrderActionView):
+    old_template_name = "oscar_docdata/dashboard/orders/confirm_cancel.html"
     title = _("Cancel order")
     explanation = _(
         "Ask Docdata to cancel this order. Payments that are authorized but not "
@@ -248,3 +304,7 @@ class RefundView(AmountActionView):
     )
     failure = _("Docdata could not refund: %(error)s")
     done = _("Refund of %(amount)s requested; the order is now %(status)s.")
+
+
+#: The old package's name of the cancel view (a confirmation page; POST cancels).
+DocdataOrderCancelView = CancelOrderView

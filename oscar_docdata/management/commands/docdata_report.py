@@ -1,11 +1,16 @@
-"""``docdata_report [--status S] [--merchant M] [--months N] [--csv]``."""
+"""``docdata_report [-s/--status S] [--merchant M] [--months N] [--csv]``.
+
+The old package's option works as before: ``-s S`` (``--status S``) reports the orders
+in status S only, and an empty S every status.
+"""
 
 from __future__ import annotations
 
+import argparse
 import csv
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from oscar_docdata.management.commands.reconcile_docdata_orders import positive_int
 from oscar_docdata.models import DocdataOrder
@@ -13,6 +18,27 @@ from oscar_docdata.operations.report import AMOUNT_COLUMNS, MonthlyTotal, monthl
 
 STATUSES = [value for value, _label in DocdataOrder.STATUS_CHOICES]
 HEADER = ("month", "currency", "orders", *(name for name, _field in AMOUNT_COLUMNS))
+
+
+def status_argument(text: str) -> str:
+    """A ``--status`` value: a known status, or "" (the old package's "every status")."""
+    if text and text not in STATUSES:
+        raise argparse.ArgumentTypeError(invalid_status(text))
+    return text
+
+
+def invalid_status(text: str) -> str:
+    return f"invalid status {text!r}; valid choices are: {', '.join(STATUSES)}"
+
+
+def chosen_statuses(value: Any) -> list[str]:
+    """The statuses to report: ``--status`` values, or one string given to call_command()
+    as the old command took it (``status="paid"``); "" means every status."""
+    values = [value] if isinstance(value, str) else list(value or [])
+    for text in values:
+        if text and text not in STATUSES:
+            raise CommandError(invalid_status(text))
+    return [text for text in values if text]
 
 
 def row_values(total: MonthlyTotal) -> list[str]:
@@ -33,8 +59,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--status", action="append", choices=STATUSES, metavar="S", dest="statuses",
-            help="Only orders in status S; repeat for several statuses.",
+            "-s", "--status", action="append", type=status_argument, metavar="S",
+            dest="statuses",
+            help=f"Only orders in status S ({', '.join(STATUSES)}); repeat for several "
+            f"statuses.",
         )
         parser.add_argument("--merchant", metavar="M", help="Only orders of merchant M.")
         parser.add_argument(
@@ -47,8 +75,9 @@ class Command(BaseCommand):
 
     def handle(self, **options: Any) -> None:
         orders = DocdataOrder.objects.all()
-        if options["statuses"]:
-            orders = orders.filter(status__in=options["statuses"])
+        statuses = chosen_statuses(options["statuses"])
+        if statuses:
+            orders = orders.filter(status__in=statuses)
         if options["merchant"]:
             orders = orders.filter(merchant_name=options["merchant"])
         rows = [row_values(total) for total in monthly_totals(orders, months=options["months"])]
