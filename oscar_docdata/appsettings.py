@@ -1,11 +1,16 @@
 """The plugin's settings, read from Django settings at call time.
 
 Values are looked up on every access so that ``override_settings`` in tests and
-per-process configuration behave as a shop developer expects.
+per-process configuration behave as a shop developer expects. Use ``docdata_settings``.
+
+The old package's module attributes (``appsettings.DOCDATA_MERCHANT_NAME``,
+``appsettings.DOCDATA_MERCHANT_PASSWORDS`` with the default merchant included, …)
+still read: the module's ``__getattr__`` answers them from the current settings too.
 """
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django.conf import settings
@@ -23,17 +28,19 @@ DEFAULTS: dict[str, Any] = {
     "DOCDATA_TIMEOUT": 30,
     # Order creation
     "DOCDATA_PROFILE": "standard",
-    "DOCDATA_DAYS_TO_PAY": 4,
+    "DOCDATA_DAYS_TO_PAY": 7,
     "DOCDATA_HOUSE_NUMBER_FIELD": None,
     "DOCDATA_FACADE_CLASS": "oscar_docdata.facade.Facade",
     # Status engine
-    "DOCDATA_PAYMENT_SUCCESS_MARGIN": {"EUR": 100, "USD": 150},
+    "DOCDATA_PAYMENT_SUCCESS_MARGIN": {"EUR": 100, "USD": 160},
     "DOCDATA_PAID_RULE": "captured",
     "DOCDATA_EXPIRE_DAYS": 21,
     "DOCDATA_ORDER_STATUS_MAPPING": {},
-    # Where the shopper lands after the menu
-    "DOCDATA_SUCCESS_URL": "checkout:thank-you",
-    "DOCDATA_PENDING_URL": "checkout:thank-you",
+    # Where the shopper lands after the menu (URL names or URLs). Unset success and
+    # pending URLs follow DOCDATA_REDIRECT_URL, as in the old package.
+    "DOCDATA_REDIRECT_URL": "checkout:thank-you",
+    "DOCDATA_SUCCESS_URL": None,
+    "DOCDATA_PENDING_URL": None,
     "DOCDATA_CANCELLED_URL": "basket:summary",
     "DOCDATA_ERROR_URL": "basket:summary",
     # Dashboard: link to Docdata's Back Office (None: the base URL in use, see
@@ -44,6 +51,29 @@ DEFAULTS: dict[str, Any] = {
     "DOCDATA_CONFIRMATION_EMAIL": "paid",
 }
 
+#: Settings whose unset value is another setting's value.
+FALLBACKS: dict[str, str] = {
+    "DOCDATA_SUCCESS_URL": "DOCDATA_REDIRECT_URL",
+    "DOCDATA_PENDING_URL": "DOCDATA_REDIRECT_URL",
+}
+
+#: Module attributes of the old package that the plugin itself no longer uses.
+#: ``DOCDATA_IDEAL_ISSUERS`` defaults to nothing: the old list named banks that no
+#: longer exist by numbers Docdata no longer accepts (issuers are BICs now; ask
+#: ``DocdataClient.list_payment_methods``).
+LEGACY_DEFAULTS: dict[str, Any] = {
+    "DOCDATA_IDEAL_ISSUERS": {},
+    "OSCAR_ORDER_STATUS_CASCADE": {},
+}
+
+#: Settings holding where the shopper is sent; as module attributes they read as URLs.
+URL_SETTINGS = frozenset({
+    "DOCDATA_REDIRECT_URL", "DOCDATA_SUCCESS_URL", "DOCDATA_PENDING_URL",
+    "DOCDATA_CANCELLED_URL", "DOCDATA_ERROR_URL",
+})
+
+_MISSING = object()
+
 
 class AppSettings:
     """Attribute access to ``DOCDATA_*`` settings with the plugin's defaults."""
@@ -51,7 +81,13 @@ class AppSettings:
     def __getattr__(self, name: str) -> Any:
         if name not in DEFAULTS:
             raise AttributeError(name)
-        return getattr(settings, name, DEFAULTS[name])
+        value = getattr(settings, name, _MISSING)
+        if value is not _MISSING:
+            return value
+        if name in FALLBACKS:
+            return getattr(self, FALLBACKS[name])
+        # A copy: a caller changing a default dict must not change it for everyone.
+        return copy.deepcopy(DEFAULTS[name])
 
     @property
     def base_url(self) -> str:
@@ -70,3 +106,25 @@ class AppSettings:
 
 
 docdata_settings = AppSettings()
+
+
+def __getattr__(name: str) -> Any:
+    """The old package's module attributes (PEP 562), read from the current settings."""
+    if name == "DOCDATA_MERCHANT_PASSWORDS":
+        # The old attribute included the default merchant.
+        return docdata_settings.merchant_passwords()
+    if name in URL_SETTINGS:
+        # The old attributes were URLs (reverse_lazy); ours may be URL names.
+        from django.shortcuts import resolve_url
+        from django.utils.functional import lazy
+
+        return lazy(resolve_url, str)(getattr(docdata_settings, name))
+    if name in DEFAULTS:
+        return getattr(docdata_settings, name)
+    if name in LEGACY_DEFAULTS:
+        return getattr(settings, name, copy.deepcopy(LEGACY_DEFAULTS[name]))
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *DEFAULTS, *LEGACY_DEFAULTS})

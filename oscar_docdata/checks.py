@@ -1,14 +1,23 @@
-"""System checks for the plugin's settings (``manage.py check``)."""
+"""System checks for the plugin's settings and signal receivers (``manage.py check``)."""
 
 from __future__ import annotations
 
+import functools
+import weakref
+from collections.abc import Iterator
 from typing import Any
 
 from django.core.checks import Error, register
+from django.core.checks import Warning as CheckWarning
+from django.dispatch import Signal
 from django.utils.module_loading import import_string
 
+from oscar_docdata import signals
 from oscar_docdata.appsettings import docdata_settings
 from oscar_docdata.status import PAID_RULES
+
+#: The signals whose receivers in old shops recorded Oscar's payments themselves.
+RECORDING_SIGNALS = ("order_status_changed", "payment_added", "payment_updated")
 
 
 @register("oscar_docdata")
@@ -67,3 +76,59 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]:
 
 def _text(value: Any) -> str:
     return str(value).strip() if value else ""
+
+
+@register("oscar_docdata")
+def check_receivers(app_configs: Any = None, **kwargs: Any) -> list[CheckWarning]:
+    """Warn when a shop's receivers may record payments that ours record already.
+
+    With DOCDATA_OSCAR_RECEIVERS on, oscar_docdata keeps Oscar's order status, Sources,
+    Transactions and PaymentEvents in step itself; an old-style shop receiver of
+    ``order_status_changed``/``payment_added``/``payment_updated`` that creates them too
+    (as the old package's sandbox did) records every payment twice.
+    """
+    if not docdata_settings.DOCDATA_OSCAR_RECEIVERS:
+        return []
+    found = [
+        f"{name} ({signal_name})"
+        for signal_name in RECORDING_SIGNALS
+        for name in foreign_receivers(getattr(signals, signal_name))
+    ]
+    if not found:
+        return []
+    return [CheckWarning(
+        "oscar_docdata's own receivers (DOCDATA_OSCAR_RECEIVERS) keep Oscar's order "
+        "status, Sources, Transactions and PaymentEvents in step, and these receivers "
+        f"are connected too: {', '.join(found)}. If they record payments as well, every "
+        "payment is recorded twice.",
+        hint="Set DOCDATA_OSCAR_RECEIVERS = False to keep your receivers in charge, or "
+        "remove your receivers' recording of payments. Receivers that do something "
+        "else can stay: add 'oscar_docdata.W001' to SILENCED_SYSTEM_CHECKS.",
+        id="oscar_docdata.W001",
+    )]
+
+
+def foreign_receivers(signal: Signal) -> list[str]:
+    """``module.qualname`` of every live receiver of ``signal`` not from oscar_docdata."""
+    names = []
+    for receiver in _live(signal):
+        name = _qualified_name(receiver)
+        if name.split(".", 1)[0] != "oscar_docdata" and name not in names:
+            names.append(name)
+    return names
+
+
+def _live(signal: Signal) -> Iterator[Any]:
+    for entry in list(signal.receivers):
+        receiver = entry[1]
+        if isinstance(receiver, weakref.ReferenceType):  # WeakMethod too
+            receiver = receiver()
+        if receiver is not None:
+            yield receiver
+
+
+def _qualified_name(receiver: Any) -> str:
+    target = receiver.func if isinstance(receiver, functools.partial) else receiver
+    if not hasattr(target, "__qualname__"):  # a callable instance
+        target = type(target)
+    return f"{target.__module__}.{target.__qualname__}"

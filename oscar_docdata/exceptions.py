@@ -4,16 +4,43 @@
 sending, ``DocdataGatewayError`` when the service could not be reached or answered
 something unusable, and a ``DocdataRequestError`` subclass per operation when the
 service answered with an ``…Errors`` element.
+
+The old package's names keep working: ``DocdataException`` (the root),
+``DocdataCreateError(code, value)`` and its siblings constructed and read with ``code``
+and ``value``, and the ``ValueError`` subclasses ``OrderKeyMissing`` and
+``InvalidMerchant``.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+
 
 class DocdataError(Exception):
-    """Base class of every error raised by oscar_docdata."""
+    """Base class of every error raised by oscar_docdata.
+
+    Every error has ``code`` (Docdata's error code, or None) and ``value`` (its text).
+    Constructed the old package's way, ``DocdataException(code, value)``, it keeps both
+    and reads as ``value``.
+    """
+
+    code: str | None = None
+    value: str = ""
+
+    def __init__(self, *args: Any) -> None:
+        if len(args) == 2:  # the old package's (code, value)
+            code, value = args
+            super().__init__(str(value))
+            self.code, self.value = code, str(value)
+            return
+        super().__init__(*args)
+        if args:
+            self.value = str(args[0])
 
 
-#: Name kept for shops that catch the old package's base exception.
+#: The old package's name of the root exception.
 DocdataException = DocdataError
 
 
@@ -26,6 +53,27 @@ class DocdataValidationError(DocdataError, ValueError):
         self.length = length
         self.limit = limit
         super().__init__(f"{field}: {message}")
+
+
+class OrderKeyMissing(DocdataValidationError):
+    """An operation on an order was asked without its order key; nothing was sent.
+
+    The old package's ``OrderKeyMissing`` (a ``ValueError``), raised by the client.
+    """
+
+    def __init__(self, message: str = "the order key is missing", *,
+                 field: str = "paymentOrderKey"):
+        super().__init__(field, message)
+
+
+class InvalidMerchant(ValueError, ImproperlyConfigured):
+    """An order belongs to a merchant this shop holds no credentials for.
+
+    The old package's ``InvalidMerchant`` (a ``ValueError``); also an
+    ``ImproperlyConfigured``, because the fix is a missing entry in
+    ``DOCDATA_MERCHANT_PASSWORDS``. Raised by the Interface for an order (or a new order)
+    of such a merchant, before anything is sent.
+    """
 
 
 class DocdataGatewayError(DocdataError):
@@ -44,19 +92,29 @@ class DocdataGatewayError(DocdataError):
 class DocdataRequestError(DocdataError):
     """Docdata answered with an ``…Errors`` reply.
 
-    ``errors`` holds every ``(code, text)`` pair; ``code`` and ``value`` are the
-    first pair, as the old package offered them.
+    ``errors`` holds every ``(code, text)`` pair; ``code`` and ``value`` are the first
+    pair. Two ways to construct one:
+
+    - ``DocdataStatusError([(code, text), …], operation=None)``;
+    - the old package's ``DocdataStatusError(code, value)`` (or ``code=…, value=…``).
     """
 
     operation = ""
 
-    def __init__(self, errors: list[tuple[str, str]], operation: str | None = None):
+    def __init__(self, errors: list[tuple[str, str]] | str | None = None,
+                 operation: Any = None, *, code: str | None = None, value: Any = None):
+        if isinstance(errors, str) or code is not None:
+            # Old style: (code, value); the second positional argument is the value.
+            code = errors if code is None else code
+            value = operation if value is None else value
+            errors = [(str(code), "" if value is None else str(value))]
+            operation = None
         if operation:
             self.operation = operation
-        self.errors = list(errors) or [("UNKNOWN_ERROR", "")]
-        self.code, self.value = self.errors[0]
+        self.errors = list(errors or []) or [("UNKNOWN_ERROR", "")]
         text = "; ".join(f"{code}: {msg}" for code, msg in self.errors)
         super().__init__(f"Docdata {self.operation} failed: {text}")
+        self.code, self.value = self.errors[0]
 
 
 class DocdataCreateError(DocdataRequestError):

@@ -9,13 +9,13 @@ so orders of sub-accounts keep working when the shop's default merchant changes.
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
-from urllib.parse import urlencode
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
@@ -23,8 +23,9 @@ from django.urls import reverse
 from django.utils.translation import get_language
 
 from oscar_docdata.appsettings import docdata_settings
-from oscar_docdata.exceptions import DocdataCreateError, DocdataValidationError
-from oscar_docdata.gateway.results import CancelResult, StartResult
+from oscar_docdata.exceptions import DocdataCreateError, DocdataValidationError, InvalidMerchant
+from oscar_docdata.gateway.menu import RETURN_CALLBACKS, callback_return_urls
+from oscar_docdata.gateway.results import CancelResult, CreateResult, StartResult
 from oscar_docdata.gateway.values import Amount
 from oscar_docdata.models import DocdataOrder, DocdataPayment, DocdataStatusChange
 from oscar_docdata.money import currency_exponent, from_minor_units, to_minor_units
@@ -33,7 +34,7 @@ from oscar_docdata.updater import StatusUpdate, apply_report, copy_state
 logger = logging.getLogger("oscar_docdata")
 
 #: The callbacks of the shopper's return URL.
-CALLBACKS = ("SUCCESS", "PENDING", "CANCELLED", "ERROR")
+CALLBACKS = tuple(RETURN_CALLBACKS.values())
 
 #: The statuses an order may be expired from by age.
 EXPIRABLE_STATUSES = (DocdataOrder.STATUS_NEW, DocdataOrder.STATUS_IN_PROGRESS)
@@ -75,9 +76,13 @@ class Interface:
         self._client: Any = None
 
     @classmethod
-    def for_merchant(cls, name: str, testing_mode: bool | None = None) -> Interface:
-        """An interface for merchant ``name``, with its configured password."""
-        return cls(testing_mode, merchant_name=name, merchant_password=merchant_password(name))
+    def for_merchant(cls, merchant_name: str, testing_mode: bool | None = None) -> Interface:
+        """An interface for ``merchant_name``, with its configured password."""
+        return cls(
+            testing_mode,
+            merchant_name=merchant_name,
+            merchant_password=merchant_password(merchant_name),
+        )
 
     # --- clients -------------------------------------------------------------------------
 
@@ -101,14 +106,20 @@ class Interface:
     def client_for(self, merchant_name: str) -> Any:
         """A client with the credentials of ``merchant_name``.
 
-        Raises ImproperlyConfigured when the shop has no password for that merchant.
+        Raises InvalidMerchant (an ImproperlyConfigured) when that is another merchant
+        than this interface's and the shop has no password for it.
         """
         if merchant_name == self.merchant_name:
             return self.client
+        password = docdata_settings.merchant_passwords().get(merchant_name)
+        if not password:
+            raise InvalidMerchant(
+                f"No Docdata password is configured for merchant {merchant_name!r} (this "
+                f"interface serves {self.merchant_name!r}): add it to "
+                "DOCDATA_MERCHANT_PASSWORDS."
+            )
         return self.get_client_class()(
-            self.testing_mode,
-            merchant_name=merchant_name,
-            merchant_password=merchant_password(merchant_name),
+            self.testing_mode, merchant_name=merchant_name, merchant_password=password
         )
 
     # --- create --------------------------------------------------------------------------
@@ -127,33 +138,30 @@ class Interface:
         """Create the Docdata order for Oscar order ``order_number``; return its order key.
 
         ``total`` is an Oscar ``Price`` (its ``incl_tax`` is charged) or an ``Amount``.
-        The DocdataOrder row is stored only after Docdata accepted the order. A second
-        Docdata order for the same order number gets the reference ``<number>-<n>``
-        (Docdata references are unique forever).
+        The DocdataOrder row is stored only after Docdata accepted the order.
+
+        The merchant order reference is ``<number>``, and ``<number>-<n>`` for a further
+        Docdata order of the same number (Docdata references are unique forever), unless
+        ``get_create_payment_args()`` sets an ``order_id`` of its own: that one is sent
+        and stored as it is, and never replaced by another.
         """
         language = language or get_language() or "en"
         merchant = merchant_name or self.merchant_name
         client = self.client_for(merchant)
-        taken: set[str] = set()
-        for attempt in range(_REFERENCE_ATTEMPTS):
-            reference = self.next_merchant_order_id(order_number, merchant, taken=taken)
-            args = self.get_create_payment_args(
-                order_number, total, user, language=language, description=description,
-                profile=profile, merchant_name=merchant, **kwargs,
+        # Every argument by name, as the old package passed them: overrides written as
+        # ``get_create_payment_args(self, *args, **kwargs)`` read them from kwargs.
+        args = self.get_create_payment_args(
+            order_number=order_number, total=total, user=user, language=language,
+            description=description, profile=profile, merchant_name=merchant, **kwargs,
+        )
+        chosen = args.get("order_id")
+        if chosen not in (None, "") and str(chosen) != str(order_number):
+            reference = str(chosen)
+            result = client.create(**args)
+        else:
+            reference, result = self._create_with_free_reference(
+                client, args, str(order_number), merchant
             )
-            args["order_id"] = reference
-            try:
-                result = client.create(**args)
-            except DocdataCreateError as error:
-                is_taken = any("not unique" in text.lower() for _code, text in error.errors)
-                if not is_taken or attempt == _REFERENCE_ATTEMPTS - 1:
-                    raise
-                logger.warning(
-                    "Docdata merchant order reference %s is taken; trying the next", reference
-                )
-                taken.add(reference)
-                continue
-            break
         amount: Amount = args["total_gross_amount"]
         bill_to = args.get("bill_to")
         country = getattr(getattr(bill_to, "address", None), "country_code", None)
@@ -173,6 +181,25 @@ class Interface:
         )
         return result.order_key
 
+    def _create_with_free_reference(
+        self, client: Any, args: dict[str, Any], order_number: str, merchant: str
+    ) -> tuple[str, CreateResult]:
+        """Create with the first free ``<number>``/``<number>-<n>`` reference."""
+        taken: set[str] = set()
+        for attempt in range(_REFERENCE_ATTEMPTS):
+            reference = self.next_merchant_order_id(order_number, merchant, taken=taken)
+            try:
+                return reference, client.create(**{**args, "order_id": reference})
+            except DocdataCreateError as error:
+                is_taken = any("not unique" in text.lower() for _code, text in error.errors)
+                if not is_taken or attempt == _REFERENCE_ATTEMPTS - 1:
+                    raise
+                logger.warning(
+                    "Docdata merchant order reference %s is taken; trying the next", reference
+                )
+                taken.add(reference)
+        raise AssertionError("unreachable")  # the last attempt returns or raises
+
     def get_create_payment_args(
         self,
         order_number: str,
@@ -186,10 +213,12 @@ class Interface:
     ) -> dict[str, Any]:
         """The keyword arguments for ``DocdataClient.create()``: the extension point.
 
-        The base class needs ``shopper`` (or ``company``) and ``bill_to`` value objects in
-        ``kwargs``; the Facade builds them from Oscar. Any other DocdataClient.create()
-        keyword argument in ``kwargs`` (invoice, receiptText, includeCosts, days_to_pay,
-        menu_css_id, initial_payment_reference, integration_info) is passed on.
+        An override may change any of them, ``order_id`` (the merchant order reference)
+        included; see :meth:`create_payment`. The base class needs ``shopper`` (or
+        ``company``) and ``bill_to`` value objects in ``kwargs``; the Facade builds them
+        from Oscar. Any other DocdataClient.create() keyword argument in ``kwargs``
+        (invoice, receiptText, includeCosts, days_to_pay, menu_css_id,
+        initial_payment_reference, integration_info) is passed on.
         """
         args: dict[str, Any] = {
             "order_id": str(order_number),
@@ -248,20 +277,9 @@ class Interface:
         order = DocdataOrder.objects.filter(order_key=order_key).first()
         client = self.client_for(order.merchant_name) if order else self.client
         base = request.build_absolute_uri(return_url or reverse("return_url"))
-        separator = "&" if "?" in base else "?"
-
-        def url(callback: str) -> str:
-            return base + separator + urlencode({"callback": callback, "order_id": order_key})
-
         language = client_language or (order.language if order else None) or get_language()
         return client.get_payment_menu_url(
-            order_key,
-            language,
-            return_url_success=url("SUCCESS"),
-            return_url_pending=url("PENDING"),
-            return_url_canceled=url("CANCELLED"),
-            return_url_error=url("ERROR"),
-            **extra_url_args,
+            order_key, language, **{**callback_return_urls(base, order_key), **extra_url_args}
         )
 
     # --- direct payments -----------------------------------------------------------------
@@ -277,7 +295,10 @@ class Interface:
         if isinstance(order, str):
             order = DocdataOrder.objects.get(order_key=order)
         if payment_method and payment is not None:
-            payment = replace(payment, payment_method=payment_method)
+            # A copy, not dataclasses.replace(): subclasses (the old package's
+            # AmexPayment …) take other constructor arguments.
+            payment = copy.copy(payment)
+            payment.payment_method = payment_method
         return self.client_for(order.merchant_name).start(order.order_key, payment, **kwargs)
 
     # --- status --------------------------------------------------------------------------
@@ -393,7 +414,13 @@ class Interface:
 
     @staticmethod
     def available(payment: DocdataPayment, operation: str) -> Decimal:
-        """What can still be captured or refunded on ``payment``."""
+        """What can still be captured or refunded on ``payment``.
+
+        Nothing on a payment without a payment id (an unusable id kept by the upgrade
+        from django-oscar-docdata): Docdata could not be asked to move its money.
+        """
+        if payment.payment_id is None:
+            return Decimal(0)
         if operation == "capture":
             if payment.status.upper() != "AUTHORIZED":
                 return Decimal(0)
@@ -503,7 +530,7 @@ class Interface:
 
     def _apply(self, locked: DocdataOrder, report: Any, **kwargs: Any) -> StatusUpdate:
         return apply_report(
-            locked, report, sender=type(self), status_hook=self.order_status_changed, **kwargs
+            locked, report, status_hook=self.order_status_changed, **kwargs
         )
 
 

@@ -3,7 +3,8 @@
 ``apply_report`` must run inside a transaction holding the DocdataOrder's row lock
 (``select_for_update``), so that two processes never both see and announce the same
 change. It writes only what changed: a report that changes nothing performs no write
-and sends no signal. Signals are sent after the transaction commits.
+and sends no signal. Signals are sent after the transaction commits, with the old
+package's senders (see :mod:`oscar_docdata.signals`).
 """
 
 from __future__ import annotations
@@ -54,7 +55,6 @@ def apply_report(
     report: StatusReport,
     *,
     trigger: str,
-    sender: Any,
     user: Any = None,
     note: str = "",
     intended_status: str | None = None,
@@ -144,7 +144,7 @@ def apply_report(
             status_hook(order, update.old_status, update.new_status)
 
     if update.changed:
-        transaction.on_commit(partial(announce, update, sender))
+        transaction.on_commit(partial(announce, update))
     return update
 
 
@@ -180,23 +180,24 @@ def _save_payments(payments: list[DocdataPayment], fields: list[str]) -> None:
         cursor.executemany(sql, rows)
 
 
-def announce(update: StatusUpdate, sender: Any) -> None:
+def announce(update: StatusUpdate) -> None:
     """Send the signals of one committed update, in order, each receiver guarded.
 
-    One ``payment_added`` per new line, one ``payment_updated`` per changed line, then
-    ``order_status_changed`` when the status changed, and last ``order_updated`` once
-    (receivers that keep other records in step do their work once per update there).
+    One ``payment_added`` per new line, one ``payment_updated`` per changed line (sender
+    DocdataPayment), then ``order_status_changed`` when the status changed, and last
+    ``order_updated`` once (sender DocdataOrder; receivers that keep other records in step
+    do their work once per update there).
     """
     order = update.order
     for payment in update.payments_added:
-        _send(signals.payment_added, sender, {"order": order, "payment": payment})
+        _send(signals.payment_added, DocdataPayment, {"order": order, "payment": payment})
     for payment in update.payments_updated:
-        _send(signals.payment_updated, sender, {"order": order, "payment": payment})
+        _send(signals.payment_updated, DocdataPayment, {"order": order, "payment": payment})
     if update.status_changed:
-        _send(signals.order_status_changed, sender, {
+        _send(signals.order_status_changed, DocdataOrder, {
             "order": order, "old_status": update.old_status, "new_status": update.new_status,
         })
-    _send(signals.order_updated, sender, {
+    _send(signals.order_updated, DocdataOrder, {
         "order": order, "old_status": update.old_status, "new_status": update.new_status,
         "payments_added": tuple(update.payments_added),
         "payments_updated": tuple(update.payments_updated),

@@ -3,6 +3,8 @@
 ``DocdataClient`` offers the nine operations and the payment menu URL; the value
 classes are what a shop builds to send, the result classes what comes back, and the
 exceptions what can go wrong. See :mod:`.transport` for the shared HTTP session.
+The old package's names (``AmexPayment``, ``StatusReply``, ``to_iso639_part1`` …) are
+mapped in :mod:`.legacy`.
 """
 
 from oscar_docdata.exceptions import (
@@ -21,9 +23,23 @@ from oscar_docdata.exceptions import (
     DocdataStatusError,
     DocdataStatusExtendedError,
     DocdataValidationError,
+    OrderKeyMissing,
 )
 
 from .client import DocdataClient
+from .legacy import (
+    AmexPayment,
+    DirectDebitPayment,
+    ElvPayment,
+    MasterCardPayment,
+    Payment,
+    Quantity,
+    StartReply,
+    StatusReply,
+    TechnicalIntegrationInfo,
+    TotalVatAmount,
+    to_iso639_part1,
+)
 from .results import (
     AmountLine,
     Authorization,
@@ -71,17 +87,20 @@ from .values import (
 )
 
 __all__ = [
-    "REQUEST_ERRORS", "Address", "Amount", "AmountLine", "Authorization",
+    "REQUEST_ERRORS", "Address", "AmexPayment", "Amount", "AmountLine", "Authorization",
     "BankTransferPayment", "CancelResult", "CaptureResult", "CardPayment", "Company",
-    "ConsideredSafe", "CreateReply", "CreateResult", "Destination", "DocdataCancelError",
-    "DocdataCaptureError", "DocdataClient", "DocdataCreateError", "DocdataError",
-    "DocdataException", "DocdataGatewayError", "DocdataListPaymentMethodsError",
-    "DocdataProceedError", "DocdataRefundError", "DocdataRequestError", "DocdataStartError",
-    "DocdataStatusError", "DocdataStatusExtendedError", "DocdataValidationError",
-    "ExtendedInfo", "IdealAuthorizationResult", "IdealIssuer", "IdealPayment",
-    "IntegrationInfo", "Invoice", "Item", "Mandate", "Name", "PaymentLine", "PaymentMethod",
-    "PaymentResponse", "PaypalAuthenticationResult", "ProceedResult", "RecurringPayment",
-    "Redirect", "RefundBankAccount", "RefundItems", "RefundResult", "Reversal",
-    "SepaDirectDebitPayment", "Shopper", "ShopperInfo", "StartResult", "StatusReport",
-    "ThreeDSecureResult", "Totals", "Vat",
+    "ConsideredSafe", "CreateReply", "CreateResult", "Destination", "DirectDebitPayment",
+    "DocdataCancelError", "DocdataCaptureError", "DocdataClient", "DocdataCreateError",
+    "DocdataError", "DocdataException", "DocdataGatewayError",
+    "DocdataListPaymentMethodsError", "DocdataProceedError", "DocdataRefundError",
+    "DocdataRequestError", "DocdataStartError", "DocdataStatusError",
+    "DocdataStatusExtendedError", "DocdataValidationError", "ElvPayment", "ExtendedInfo",
+    "IdealAuthorizationResult", "IdealIssuer", "IdealPayment", "IntegrationInfo", "Invoice",
+    "Item", "Mandate", "MasterCardPayment", "Name", "OrderKeyMissing", "Payment",
+    "PaymentLine", "PaymentMethod", "PaymentResponse", "PaypalAuthenticationResult",
+    "ProceedResult", "Quantity", "RecurringPayment", "Redirect", "RefundBankAccount",
+    "RefundItems", "RefundResult", "Reversal", "SepaDirectDebitPayment", "Shopper",
+    "ShopperInfo", "StartReply", "StartResult", "StatusReply", "StatusReport",
+    "TechnicalIntegrationInfo", "ThreeDSecureResult", "TotalVatAmount", "Totals", "Vat",
+    "to_iso639_part1",
 ]

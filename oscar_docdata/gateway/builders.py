@@ -13,7 +13,7 @@ from typing import Any
 
 from oscar_docdata import __version__
 from oscar_docdata.appsettings import docdata_settings
-from oscar_docdata.exceptions import DocdataValidationError
+from oscar_docdata.exceptions import DocdataValidationError, OrderKeyMissing
 from oscar_docdata.money import to_minor_units
 
 from . import fields, schema
@@ -129,6 +129,8 @@ def amount(value: Amount, *, field: str, positive: bool = False,
 
 
 def order_key(value: Any, *, field: str = "paymentOrderKey") -> str:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise OrderKeyMissing(field=field)
     return fields.text("paymentOrderKey", value, field=field, required=True)
 
 
@@ -227,7 +229,9 @@ def vat(value: Vat, path: str) -> dict[str, Any]:
 def item(value: Item, path: str) -> dict[str, Any]:
     if not isinstance(value, Item):
         raise DocdataValidationError(path, f"expected an Item, got {type(value).__name__}")
-    unit = (value.unit_of_measure or "PCS").strip().upper()
+    # The old package's Quantity (gateway.legacy) carries its own unit.
+    unit = (getattr(value.quantity, "unit", None) or value.unit_of_measure or "PCS")
+    unit = unit.strip().upper()
     if unit not in UNITS_OF_MEASURE:
         raise DocdataValidationError(f"{path}.quantity.unitOfMeasure",
                                      f"{unit!r} is not one of {', '.join(UNITS_OF_MEASURE)}")

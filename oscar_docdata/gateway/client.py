@@ -5,15 +5,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 import requests
 from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest
 
 from oscar_docdata.appsettings import LIVE_BASE_URL, TEST_BASE_URL, docdata_settings
 from oscar_docdata.exceptions import DocdataGatewayError, DocdataRequestError
 
 from . import builders, parsing, results, transport
+from .legacy import LegacyClientAPI, is_request_call, menu_url_for_request
 from .menu import payment_menu_url
 from .redaction import redact_text, secrets_in
 from .values import (
@@ -50,13 +52,16 @@ def _network_reason(error: requests.RequestException, timeout: Any,
     return f"request failed ({type(error).__name__})"
 
 
-class DocdataClient:
+class DocdataClient(LegacyClientAPI):
     """A client of Docdata's Order API 1.3 for one merchant.
 
     Credentials default to DOCDATA_MERCHANT_NAME / DOCDATA_MERCHANT_PASSWORD; a
     merchant name without a password takes it from DOCDATA_MERCHANT_PASSWORDS.
-    Constructing a client touches no network and parses nothing.
+    Constructing a client touches no network and parses nothing. The old client's
+    ``STATUS_*`` and ``PAYMENT_METHOD_*`` constants are inherited (see :mod:`.legacy`).
     """
+
+    merchant_name: str
 
     def __init__(self, testing_mode: bool | None = None, merchant_name: str | None = None,
                  merchant_password: str | None = None):
@@ -70,18 +75,26 @@ class DocdataClient:
             raise ImproperlyConfigured(
                 f"No Docdata password configured for merchant {name!r}: add it to "
                 "DOCDATA_MERCHANT_PASSWORDS (or DOCDATA_MERCHANT_PASSWORD for the default one)")
-        self.merchant_name: str = name
-        self._password = merchant_password
+        self.set_merchant(name, merchant_password)
 
     @classmethod
-    def for_merchant(cls, name: str, testing_mode: bool | None = None) -> DocdataClient:
-        """A client for merchant ``name`` with its password from the settings."""
-        password = docdata_settings.merchant_passwords().get(name)
+    def for_merchant(cls, merchant_name: str, testing_mode: bool | None = None
+                     ) -> DocdataClient:
+        """A client for ``merchant_name`` with its password from the settings."""
+        password = docdata_settings.merchant_passwords().get(merchant_name)
         if not password:
             raise ImproperlyConfigured(
-                f"No Docdata password configured for merchant {name!r}: add it to "
+                f"No Docdata password configured for merchant {merchant_name!r}: add it to "
                 "DOCDATA_MERCHANT_PASSWORDS")
-        return cls(testing_mode=testing_mode, merchant_name=name, merchant_password=password)
+        return cls(testing_mode=testing_mode, merchant_name=merchant_name,
+                   merchant_password=password)
+
+    def set_merchant(self, name: str, password: str) -> None:
+        """Send the following calls as merchant ``name`` with ``password``."""
+        if not name or not password:
+            raise ImproperlyConfigured("set_merchant() needs a merchant name and its password")
+        self.merchant_name = name
+        self._password = password
 
     def __repr__(self) -> str:
         return f"<DocdataClient merchant={self.merchant_name!r} base_url={self.base_url!r}>"
@@ -267,17 +280,40 @@ class DocdataClient:
                           ", ".join(method.name for method in methods) or "none")
         return methods
 
-    def get_payment_menu_url(self, order_key, client_language=None, *,
-                             return_url_success=None, return_url_pending=None,
-                             return_url_canceled=None, return_url_error=None, default_pm=None,
-                             default_act=None, ideal_issuer_id=None, **extra) -> str:
-        """The hosted payment menu's URL for ``order_key`` (see :mod:`.menu`)."""
-        return payment_menu_url(
-            self.base_url, self.merchant_name, order_key, client_language,
-            return_url_success=return_url_success, return_url_pending=return_url_pending,
-            return_url_canceled=return_url_canceled, return_url_error=return_url_error,
-            default_pm=default_pm, default_act=default_act, ideal_issuer_id=ideal_issuer_id,
-            **extra)
+    @overload
+    def get_payment_menu_url(self, order_key: str, client_language: str | None = None, *,
+                             return_url_success: str | None = None,
+                             return_url_pending: str | None = None,
+                             return_url_canceled: str | None = None,
+                             return_url_error: str | None = None,
+                             default_pm: str | None = None, default_act: Any = None,
+                             ideal_issuer_id: str | None = None, **extra: Any) -> str: ...
+
+    @overload
+    def get_payment_menu_url(self, request: HttpRequest, order_key: str,
+                             return_url: str | None = None, client_language: str | None = None,
+                             **extra_url_args: Any) -> str: ...
+
+    def get_payment_menu_url(self, *args: Any, **kwargs: Any) -> str:
+        """The hosted payment menu's URL for an order key (see :mod:`.menu`).
+
+        ``get_payment_menu_url(order_key, client_language=None, *, return_url_success=…,
+        return_url_pending=…, return_url_canceled=…, return_url_error=…, default_pm=…,
+        default_act=…, ideal_issuer_id=…, **extra)``.
+
+        The old package's call, the request first, ``(request, order_key,
+        return_url=None, client_language=None, **extra_url_args)``, still works: the
+        return URLs then lead to oscar_docdata's return view (or ``return_url``) with
+        ``callback`` and ``order_id``, made absolute with the request.
+        """
+        if is_request_call(args, kwargs):
+            return menu_url_for_request(self, *args, **kwargs)
+        return self._payment_menu_url(*args, **kwargs)
+
+    def _payment_menu_url(self, order_key: str, client_language: str | None = None,
+                          **parameters: Any) -> str:
+        return payment_menu_url(self.base_url, self.merchant_name, order_key, client_language,
+                                **parameters)
 
 
 def _describe_payment_response(response: results.PaymentResponse) -> str:

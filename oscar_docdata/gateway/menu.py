@@ -13,6 +13,21 @@ from . import fields
 
 RETURN_URL_PARAMETERS = ("return_url_success", "return_url_pending", "return_url_canceled",
                          "return_url_error")
+#: The ``callback`` of each return URL, as oscar_docdata's return view reads it.
+RETURN_CALLBACKS = dict(zip(RETURN_URL_PARAMETERS, ("SUCCESS", "PENDING", "CANCELLED", "ERROR"),
+                            strict=True))
+
+
+def callback_return_urls(return_url: str, order_key: str) -> dict[str, str]:
+    """The four ``return_url_*`` parameters: ``<return_url>?callback=…&order_id=<key>``.
+
+    ``return_url`` must be absolute; its own query, if any, is kept.
+    """
+    separator = "&" if "?" in return_url else "?"
+    return {
+        name: return_url + separator + urlencode({"callback": callback, "order_id": order_key})
+        for name, callback in RETURN_CALLBACKS.items()
+    }
 
 
 def _absolute_url(name: str, value: str) -> str:

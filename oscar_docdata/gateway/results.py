@@ -194,6 +194,14 @@ class StatusReport:
     conversion_applied: bool | None = None
     ddp_xsd_version: str | None = None
 
+    @property
+    def report(self) -> Any:
+        # The old package's StatusReply wrapped a SOAP object as ``.report``.
+        raise AttributeError(
+            "status() returns the report itself (a StatusReport), not the old StatusReply: "
+            "read .totals (approximateTotals) and .payments instead of .report"
+        )
+
 
 @dataclass(frozen=True)
 class IdealIssuer:

@@ -147,11 +147,12 @@ class CardPayment:
 
     payment_method: str
     card_holder_name: str | None = None
-    card_number: str | None = None
+    # Never in a repr: reprs end up in logs, tracebacks and error reports.
+    card_number: str | None = field(default=None, repr=False)
     expiry_month: int | None = None
     expiry_year: int | None = None  # two or four digits
-    security_code: str | None = None
-    encrypted_data: str | None = None
+    security_code: str | None = field(default=None, repr=False)
+    encrypted_data: str | None = field(default=None, repr=False)
 
 
 @dataclass

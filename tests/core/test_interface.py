@@ -73,7 +73,7 @@ def test_create_payment_stores_the_order_after_docdata_accepted(docdata):
     assert body.findtext(".//{*}merchantOrderReference") == "100001"
     assert body.findtext(".//{*}totalGrossAmount") == "1234"
     assert body.findtext(".//{*}profile") == "standard"
-    assert body.findtext(".//{*}numberOfDaysToPay") == "4"
+    assert body.findtext(".//{*}numberOfDaysToPay") == "7"  # the old package's default
 
 
 def test_create_payment_accepts_an_oscar_price(docdata):
@@ -82,13 +82,13 @@ def test_create_payment_accepts_an_oscar_price(docdata):
     docdata.add("create", replies.create_reply(KEY))
     Interface().create_payment(
         "100002", Price("EUR", Decimal("10.00"), incl_tax=Decimal("12.10")), None,
-        profile="webshop", days_to_pay=7, **create_kwargs(),
+        profile="webshop", days_to_pay=10, **create_kwargs(),
     )
     assert DocdataOrder.objects.get().total_gross_amount == Decimal("12.10")
     body = sent(docdata, "create")
     assert body.findtext(".//{*}totalGrossAmount") == "1210"
     assert body.findtext(".//{*}profile") == "webshop"
-    assert body.findtext(".//{*}numberOfDaysToPay") == "7"
+    assert body.findtext(".//{*}numberOfDaysToPay") == "10"
 
 
 def test_second_docdata_order_for_one_order_number_gets_a_suffix(docdata, make_order):
@@ -98,7 +98,7 @@ def test_second_docdata_order_for_one_order_number_gets_a_suffix(docdata, make_o
     Interface().create_payment("100003", Amount(Decimal("1.00"), "EUR"), None, **create_kwargs())
     order = DocdataOrder.objects.get(order_key=KEY)
     assert (order.merchant_order_id, order.order_number) == ("100003-3", "100003")
-    assert DocdataOrder.objects.for_order("100003").count() == 3
+    assert DocdataOrder.objects.for_oscar_order("100003").count() == 3
 
 
 def test_reference_taken_at_docdata_tries_the_next(docdata, caplog):

@@ -40,11 +40,11 @@ def test_querysets(make_order):
     assert set(orders.current_merchant()) == {mine, retry}
     assert set(orders.active_merchants()) == {mine, retry, sub}
     assert off not in orders.active_merchants() and gone not in orders.active_merchants()
-    assert list(orders.for_reference("500-2")) == [retry]
+    assert list(orders.for_merchant_reference("500-2")) == [retry]
     assert list(orders.for_key(sub.order_key)) == [sub]
-    assert set(orders.for_order("500")) == {mine, retry}
+    assert set(orders.for_oscar_order("500")) == {mine, retry}
     oscar_order = factories.create_order(number="501")
-    assert list(orders.for_order(oscar_order)) == [sub]
+    assert list(orders.for_oscar_order(oscar_order)) == [sub]
 
 
 def test_reference_is_unique_per_merchant(make_order):

@@ -147,7 +147,7 @@ GOLDEN_CREATE = """
 <createRequest xmlns="{ns}" version="1.3" testExtensibility="false">
 <merchant name="shop_test" password="Sup3r-Secret-pw"/>
 <merchantOrderReference>1001</merchantOrderReference>
-<paymentPreferences><profile>standard</profile><numberOfDaysToPay>4</numberOfDaysToPay>
+<paymentPreferences><profile>standard</profile><numberOfDaysToPay>7</numberOfDaysToPay>
 </paymentPreferences>
 <shopper id="42"><name><prefix>de</prefix><first>Jan</first><last>Jansen</last></name>
 <email>jan@example.com</email><language code="nl"/><gender>M</gender>
@@ -218,14 +218,14 @@ def test_long_platform_strings_are_cut_to_the_schema_limit(monkeypatch):
 def test_create_defaults_and_old_keyword_arguments(docdata, client, shopper, bill_to, invoice,
                                                    settings):
     settings.DOCDATA_PROFILE = "webshop"
-    settings.DOCDATA_DAYS_TO_PAY = 7
+    settings.DOCDATA_DAYS_TO_PAY = 10
     docdata.add("create", r.create_reply(ORDER_KEY))
     client.create(order_id="1001", total_gross_amount=eur("12.10"), shopper=shopper,
                   bill_to=bill_to, description="x" * 300, invoice=invoice,
                   receiptText="Receipt", includeCosts=False, profile=None, days_to_pay=None)
     request = body_of(docdata.requests[0].xml())
     assert request.findtext("d:paymentPreferences/d:profile", namespaces=NS) == "webshop"
-    assert request.findtext("d:paymentPreferences/d:numberOfDaysToPay", namespaces=NS) == "7"
+    assert request.findtext("d:paymentPreferences/d:numberOfDaysToPay", namespaces=NS) == "10"
     assert len(request.findtext("d:description", namespaces=NS)) == 255
     assert request.find("d:includeCosts", NS) is None
     assert_valid(request)
