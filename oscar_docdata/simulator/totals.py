@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from django.utils import timezone
+
 from oscar_docdata.money import from_minor_units, to_minor_units
 
 from .models import PaymentAttempt, SimulatedOrder
@@ -120,8 +122,11 @@ def compute(order: SimulatedOrder, attempts: Iterable[PaymentAttempt]) -> Totals
         currency=order.currency,
         registered=order.amount,
         exchanged_to=order.currency if foreign else None,
+        # Midnight of the day in the service's time zone (the shop's TIME_ZONE here), not
+        # of the UTC day: between midnight and 1 or 2 a.m. in Amsterdam they differ.
         exchange_rate_date=(
-            latest_foreign.replace(hour=0, minute=0, second=0, microsecond=0)
+            timezone.localtime(latest_foreign).replace(hour=0, minute=0, second=0,
+                                                       microsecond=0)
             if latest_foreign
             else None
         ),
