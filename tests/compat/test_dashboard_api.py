@@ -17,13 +17,19 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 from django.urls import resolve, reverse
-from oscar.apps.dashboard.nav import _dashboard_url_names_to_config
 from oscar.defaults import OSCAR_DASHBOARD_NAVIGATION
 
 from oscar_docdata.dashboard import views
 from oscar_docdata.models import DocdataOrder, DocdataStatusChange
 from oscar_docdata.testing import replies
-from tests.operations.conftest import customer, docdata, make_order, staff_client, staff_user
+from tests.operations.conftest import (
+    customer,
+    dashboard_settings,
+    docdata,
+    make_order,
+    staff_client,
+    staff_user,
+)
 
 __all__ = ["customer", "docdata", "make_order", "staff_client", "staff_user"]
 
@@ -45,18 +51,12 @@ def old_navigation() -> list[dict[str, Any]]:
 
 @pytest.fixture(scope="module", autouse=True)
 def old_style_shop() -> Iterator[None]:
-    override = override_settings(
+    with dashboard_settings(
         INSTALLED_APPS=[*settings.INSTALLED_APPS, DASHBOARD_APP],
         ROOT_URLCONF=OLD_STYLE_URLS,
         OSCAR_DASHBOARD_NAVIGATION=old_navigation(),
-    )
-    override.enable()
-    _dashboard_url_names_to_config.cache_clear()
-    try:
+    ):
         yield
-    finally:
-        override.disable()
-        _dashboard_url_names_to_config.cache_clear()
 
 
 def use_urls(settings: Any, urlconf: str, list_url_name: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import itertools
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -50,6 +51,14 @@ def docdata_dashboard() -> Iterator[None]:
     }
     if not any(app.startswith(DASHBOARD_APP) for app in settings.INSTALLED_APPS):
         overrides["INSTALLED_APPS"] = [*settings.INSTALLED_APPS, DASHBOARD_APP]
+    with dashboard_settings(**overrides):
+        yield
+
+
+@contextmanager
+def dashboard_settings(**overrides: Any) -> Iterator[None]:
+    """Settings of a dashboard set-up, with Oscar's cache of which dashboard app serves
+    which URL name cleared on the way in and out (tests mount the dashboard differently)."""
     override = override_settings(**overrides)
     override.enable()
     _dashboard_url_names_to_config.cache_clear()
