@@ -18,10 +18,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 
-from oscar_docdata.dashboard.apps import DocdataDashboardConfig
+from oscar_docdata.dashboard.apps import serving_config
 
 __all__ = ["DocdataOrderDashboardApplication", "application"]
 
@@ -60,10 +59,7 @@ class DocdataOrderDashboardApplication:
         """The installed ``DocdataDashboardConfig`` (or the shop's subclass of it); without
         it (the old README's INSTALLED_APPS) the plugin's own app config, which then serves
         the dashboard."""
-        try:
-            return apps.get_app_config(DocdataDashboardConfig.label)
-        except LookupError:
-            return apps.get_app_config("oscar_docdata")
+        return serving_config()
 
     def get_urls(self) -> list:
         """The dashboard's URL patterns, with the config's permission decorators."""

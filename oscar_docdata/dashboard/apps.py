@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.apps import apps
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from oscar.core.application import OscarDashboardConfig
@@ -85,3 +86,12 @@ class DocdataDashboardConfig(DocdataDashboardMixin, OscarDashboardConfig):
 
     def ready(self) -> None:
         self.configure_dashboard()
+
+
+def serving_config() -> Any:
+    """The app config serving the Docdata dashboard: the installed DocdataDashboardConfig
+    (or a shop's subclass of it), else the plugin's own app (the old README's set-up)."""
+    try:
+        return apps.get_app_config(DocdataDashboardConfig.label)
+    except LookupError:
+        return apps.get_app_config("oscar_docdata")

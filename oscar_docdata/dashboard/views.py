@@ -16,7 +16,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ImproperlyConfigured
@@ -30,6 +29,7 @@ from oscar.core.loading import get_model
 from oscar.views.decorators import check_permissions
 
 from oscar_docdata.dashboard import forms
+from oscar_docdata.dashboard.apps import serving_config
 from oscar_docdata.dashboard.backoffice import backoffice_url
 from oscar_docdata.exceptions import DocdataError
 from oscar_docdata.interface import Interface
@@ -69,8 +69,7 @@ def namespaced(request: HttpRequest, name: str) -> str:
 
 def may(user: Any, url_name: str) -> bool:
     """Whether ``user`` passes the dashboard permissions of view ``url_name``."""
-    config = apps.get_app_config(APP_LABEL)
-    return check_permissions(user, config.get_permissions(url_name))
+    return check_permissions(user, serving_config().get_permissions(url_name))
 
 
 class DashboardPageMixin:
