@@ -6,14 +6,16 @@ import functools
 import weakref
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
-from django.core.checks import Error, register
+from django.conf import settings
+from django.core.checks import Error, Tags, register
 from django.core.checks import Warning as CheckWarning
 from django.dispatch import Signal
 from django.utils.module_loading import import_string
 
 from oscar_docdata import signals
-from oscar_docdata.appsettings import docdata_settings
+from oscar_docdata.appsettings import LIVE_BASE_URL, TEST_BASE_URL, docdata_settings
 from oscar_docdata.status import PAID_RULES
 
 #: The signals whose receivers in old shops recorded Oscar's payments themselves.
@@ -76,6 +78,48 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]:
 
 def _text(value: Any) -> str:
     return str(value).strip() if value else ""
+
+
+#: The hosts of Docdata's own Order API (test and live).
+DOCDATA_HOSTS = frozenset(urlsplit(url).hostname for url in (TEST_BASE_URL, LIVE_BASE_URL))
+
+
+@register(Tags.security, deploy=True)
+def check_deployment(app_configs: Any = None, **kwargs: Any) -> list[CheckWarning]:
+    """``check --deploy``: a production site (DEBUG off) talking to a test endpoint."""
+    if settings.DEBUG:
+        return []
+    warnings: list[CheckWarning] = []
+    if docdata_settings.DOCDATA_TESTING:
+        warnings.append(CheckWarning(
+            "DOCDATA_TESTING is on with DEBUG off: payments go to Docdata's test "
+            f"environment ({TEST_BASE_URL}) and no shopper really pays.",
+            hint="Set DOCDATA_TESTING = False in production (payments then go to "
+            f"{LIVE_BASE_URL}). If this is a test or staging site on purpose, add "
+            "'oscar_docdata.W002' to SILENCED_SYSTEM_CHECKS there.",
+            id="oscar_docdata.W002",
+        ))
+    base_url = docdata_settings.DOCDATA_BASE_URL
+    if base_url and not _is_docdata(str(base_url)):
+        warnings.append(CheckWarning(
+            f"DOCDATA_BASE_URL {str(base_url)!r} is not Docdata's (https://"
+            f"{' or https://'.join(sorted(DOCDATA_HOSTS))}) and DEBUG is off: payments go "
+            "to another server, such as the simulator, and no shopper really pays.",
+            hint="Remove DOCDATA_BASE_URL in production (DOCDATA_TESTING then chooses "
+            "Docdata's endpoint). If this is a test or staging site on purpose, add "
+            "'oscar_docdata.W003' to SILENCED_SYSTEM_CHECKS there.",
+            id="oscar_docdata.W003",
+        ))
+    return warnings
+
+
+def _is_docdata(url: str) -> bool:
+    try:
+        parts = urlsplit(url.strip())
+        hostname = parts.hostname
+    except ValueError:
+        return False
+    return parts.scheme == "https" and hostname in DOCDATA_HOSTS
 
 
 @register("oscar_docdata")

@@ -53,6 +53,12 @@ DOCDATA_SIMULATOR_UPDATE_URLS = {
     DOCDATA_MERCHANT_NAME: f"http://{SANDBOX_HOST}:{SANDBOX_PORT}/api/docdata/update_order/?order_id="
 }
 DOCDATA_SIMULATOR_NOTIFY = "thread"
+# Enabled explicitly, so that it also answers with SANDBOX_DEBUG=0. This process has
+# no users or sessions (nor the shop's admin): its overview is open to whoever reaches
+# it, like the rest of the sandbox on this machine. A shop mounting the simulator in
+# its own URLconf keeps the default (staff only).
+DOCDATA_SIMULATOR_ENABLED = True
+DOCDATA_SIMULATOR_STAFF_ONLY = False
 
 LOGGING = {
     "version": 1,

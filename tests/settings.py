@@ -103,6 +103,8 @@ DOCDATA_MERCHANT_PASSWORDS = {"shop_sub": "Sub-Acc0unt-pw"}
 DOCDATA_TESTING = True
 DOCDATA_BASE_URL = "http://127.0.0.1:9/ps"
 DOCDATA_TIMEOUT = 5
+# DEBUG is off, as in production: the simulator answers only when enabled explicitly.
+DOCDATA_SIMULATOR_ENABLED = True
 DOCDATA_ORDER_STATUS_MAPPING = {
     "paid": "Paid",
     "refunded": "Refunded",

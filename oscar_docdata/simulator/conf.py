@@ -23,6 +23,12 @@ STANDARD_METHODS = [
 ]
 
 DEFAULTS: dict[str, Any] = {
+    # The simulator answers only with DEBUG on or this on; otherwise every URL is a 404
+    # (and a system check, docdata_simulator.E001, says it is installed for nothing).
+    "DOCDATA_SIMULATOR_ENABLED": False,
+    # The overview and its event buttons need a staff user. Off only for a simulator
+    # process of its own without users or sessions (the sandbox's simulator).
+    "DOCDATA_SIMULATOR_STAFF_ONLY": True,
     # {"profile name": ["IDEAL", "VISA", ...]}; "standard" exists unless overridden.
     "DOCDATA_SIMULATOR_PROFILES": {},
     # {merchant name: "https://shop/api/docdata/update_order/?order_id="}
@@ -65,3 +71,8 @@ class SimulatorSettings:
 
 
 sim_settings = SimulatorSettings()
+
+
+def simulator_enabled() -> bool:
+    """Whether the simulator answers: with DEBUG on, or DOCDATA_SIMULATOR_ENABLED on."""
+    return bool(settings.DEBUG or sim_settings.DOCDATA_SIMULATOR_ENABLED)

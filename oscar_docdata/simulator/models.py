@@ -15,8 +15,9 @@ class Merchant(models.Model):
     """A merchant account. Configured merchants are seeded from the settings."""
 
     name = models.CharField(_("name"), max_length=50, unique=True)
-    #: SHA-256 of the password: a simulator never needs the password back.
-    password_digest = models.CharField(_("password digest"), max_length=64)
+    #: The password as a Django password hash (``make_password``, PASSWORD_HASHERS):
+    #: a simulator never needs the password back.
+    password_digest = models.CharField(_("password digest"), max_length=128)
 
     class Meta:
         verbose_name = _("simulated merchant")

@@ -2,12 +2,14 @@
 
 ``path("docdata-sim/", include("oscar_docdata.simulator.urls"))`` serves the SOAP
 endpoint at ``docdata-sim/services/paymentservice/1_3`` and the menu at
-``docdata-sim/menu``, as Docdata does under ``/ps``. Never mount it in production.
+``docdata-sim/menu``, as Docdata does under ``/ps``. Never mount it in production:
+every URL is a 404 unless DEBUG or DOCDATA_SIMULATOR_ENABLED is on (see ``gate``).
 """
 
 from django.urls import path
 
 from . import views
+from .gate import enabled_only
 
 app_name = "docdata_simulator"
 
@@ -15,11 +17,11 @@ app_name = "docdata_simulator"
 ENDPOINT_PATH = "services/paymentservice/1_3"
 
 urlpatterns = [
-    path("", views.overview, name="overview"),
-    path(ENDPOINT_PATH, views.soap_endpoint, name="soap"),
-    path("menu", views.menu, name="menu"),
-    path("bank/ideal/<int:payment_id>/", views.bank_ideal, name="bank_ideal"),
-    path("bank/paypal/<int:payment_id>/", views.bank_paypal, name="bank_paypal"),
-    path("bank/acs/", views.acs, name="acs"),
-    path("bank/acs/complete/", views.acs_complete, name="acs_complete"),
+    path("", enabled_only(views.overview), name="overview"),
+    path(ENDPOINT_PATH, enabled_only(views.soap_endpoint), name="soap"),
+    path("menu", enabled_only(views.menu), name="menu"),
+    path("bank/ideal/<int:payment_id>/", enabled_only(views.bank_ideal), name="bank_ideal"),
+    path("bank/paypal/<int:payment_id>/", enabled_only(views.bank_paypal), name="bank_paypal"),
+    path("bank/acs/", enabled_only(views.acs), name="acs"),
+    path("bank/acs/complete/", enabled_only(views.acs_complete), name="acs_complete"),
 ]

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods
 
 from oscar_docdata.money import from_minor_units
@@ -26,6 +27,7 @@ from . import accounts, description, engine, flows, methods, soap, totals
 from .conf import sim_settings
 from .engine import SimulationError
 from .forms import RETURN_FIELDS, AcsForm, ActionForm, BankForm, MenuForm, PaypalForm
+from .gate import staff_only
 from .models import NotificationAttempt, PaymentAttempt, SimulatedOrder
 from .operations import HANDLERS
 
@@ -78,6 +80,8 @@ def _amount(value: int, currency: str) -> str:
 
 @csrf_exempt
 @require_http_methods(["GET", "HEAD", "POST"])
+@sensitive_post_parameters()
+@sensitive_variables()
 def soap_endpoint(request: HttpRequest) -> HttpResponse:
     """POST: a SOAP call. GET ``?wsdl``: the WSDL; ``?xsd=1``: the schema."""
     if request.method == "POST":
@@ -99,6 +103,7 @@ def soap_endpoint(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@sensitive_post_parameters()
 def menu(request: HttpRequest) -> HttpResponse:
     """The hosted payment menu (``command=show_payment_cluster``)."""
     source = request.POST if request.method == "POST" else request.GET
@@ -205,6 +210,7 @@ def _back_to_shop(request, url: str | None) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@sensitive_post_parameters()
 def bank_ideal(request: HttpRequest, payment_id: int) -> HttpResponse:
     """The simulated iDEAL bank: approve, cancel or refuse."""
     attempt, problem = _awaiting_or_message(request, payment_id, "IDEAL")
@@ -226,6 +232,7 @@ def bank_ideal(request: HttpRequest, payment_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@sensitive_post_parameters()
 def bank_paypal(request: HttpRequest, payment_id: int) -> HttpResponse:
     """The simulated PayPal: approve or cancel; proceed applies the answer."""
     attempt, problem = _awaiting_or_message(request, payment_id, "PAYPAL_EXPRESS_CHECKOUT")
@@ -247,6 +254,7 @@ def bank_paypal(request: HttpRequest, payment_id: int) -> HttpResponse:
 
 @csrf_exempt
 @require_http_methods(["POST"])
+@sensitive_post_parameters()
 def acs(request: HttpRequest) -> HttpResponse:
     """3-D Secure entry: the shop's page posts MD, PaReq and TermUrl here."""
     form = AcsForm(initial={name: request.POST.get(name, "") for name in
@@ -269,6 +277,7 @@ def _render_acs(request, attempt, form, status=200):
 
 
 @require_http_methods(["POST"])
+@sensitive_post_parameters()
 def acs_complete(request: HttpRequest) -> HttpResponse:
     """The card holder's answer: post MD and a signed PaRes back to the shop's TermUrl."""
     form = AcsForm(request.POST)
@@ -296,9 +305,10 @@ def acs_complete(request: HttpRequest) -> HttpResponse:
 # --- overview -------------------------------------------------------------------------------
 
 
+@staff_only
 @require_http_methods(["GET", "HEAD", "POST"])
 def overview(request: HttpRequest) -> HttpResponse:
-    """The simulator's orders, with later events as buttons."""
+    """The simulator's orders, with later events as buttons (staff only, see ``gate``)."""
     done, error, status = "", "", 200
     if request.method == "POST":
         form = ActionForm(request.POST)

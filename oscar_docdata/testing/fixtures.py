@@ -7,7 +7,9 @@ top-level ``conftest.py``::
     pytest_plugins = ["oscar_docdata.testing.fixtures"]
 
 and use ``docdata_simulator`` (in-process, no server, works with ``db``) or
-``docdata_live_simulator`` (behind pytest-django's ``live_server``, transactional)::
+``docdata_live_simulator`` (behind pytest-django's ``live_server``, transactional); both
+enable the simulator for the test (``DOCDATA_SIMULATOR_ENABLED``), so test settings with
+DEBUG off need nothing more::
 
     def test_paid_order(client, docdata_simulator):
         ...  # check out: the plugin creates the Docdata order in the simulator

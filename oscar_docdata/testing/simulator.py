@@ -256,6 +256,9 @@ class SimulatorHandle:
 
 def _overrides(base_url: str, **extra) -> dict:
     return {
+        # Explicitly: a shop's test settings usually have DEBUG off, where the
+        # simulator answers only when enabled.
+        "DOCDATA_SIMULATOR_ENABLED": True,
         "DOCDATA_BASE_URL": base_url,
         "DOCDATA_SIMULATOR_NOTIFY": "sync",
         "DOCDATA_SIMULATOR_NOTIFY_BACKOFF": 0.0,

@@ -6,7 +6,8 @@ import pytest
 from django.core import checks
 from django.test import override_settings
 
-from oscar_docdata.checks import check_settings
+from oscar_docdata.appsettings import LIVE_BASE_URL, TEST_BASE_URL
+from oscar_docdata.checks import check_deployment, check_settings
 
 
 def ids(**settings: object) -> list[str]:
@@ -57,3 +58,56 @@ def test_registered_with_django():
 @pytest.mark.parametrize("rule", ["captured", "approved", "docdata"])
 def test_known_paid_rules(rule):
     assert ids(DOCDATA_PAID_RULE=rule) == []
+
+
+# --- deploy checks (manage.py check --deploy) --------------------------------------------
+
+DEPLOY_IDS = ("oscar_docdata.W002", "oscar_docdata.W003")
+
+
+def deploy_ids(**settings: object) -> list[str]:
+    with override_settings(**settings):
+        return [message.id for message in checks.run_checks(include_deployment_checks=True)
+                if message.id in DEPLOY_IDS]
+
+
+PRODUCTION = {"DEBUG": False, "DOCDATA_TESTING": False, "DOCDATA_BASE_URL": None}
+
+
+def test_deploy_checks_run_only_with_deploy():
+    assert [m for m in checks.run_checks() if m.id in DEPLOY_IDS] == []
+    assert deploy_ids() == ["oscar_docdata.W002", "oscar_docdata.W003"]  # the test settings
+
+
+def test_a_production_site_passes_the_deploy_checks():
+    assert deploy_ids(DEBUG=False) == ["oscar_docdata.W002", "oscar_docdata.W003"]
+    assert deploy_ids(**PRODUCTION) == []
+    assert deploy_ids(**{**PRODUCTION, "DOCDATA_BASE_URL": LIVE_BASE_URL}) == []
+    assert deploy_ids(**{**PRODUCTION, "DOCDATA_BASE_URL": LIVE_BASE_URL + "/"}) == []
+    assert deploy_ids(**{**PRODUCTION, "DOCDATA_BASE_URL": TEST_BASE_URL}) == []
+
+
+def test_docdata_testing_with_debug_off_warns():
+    [warning] = [m for m in check_deployment_with(**{**PRODUCTION, "DOCDATA_TESTING": True})]
+    assert warning.id == "oscar_docdata.W002" and warning.level == checks.WARNING
+    assert "DOCDATA_TESTING" in warning.msg and "DOCDATA_TESTING = False" in warning.hint
+    assert deploy_ids(**{**PRODUCTION, "DOCDATA_TESTING": True, "DEBUG": True}) == []
+
+
+@pytest.mark.parametrize("url", [
+    "http://127.0.0.1:9/ps",
+    "https://shop.example/docdata-sim",
+    "http://test.docdatapayments.com/ps",  # not over HTTPS
+    "https://secure.docdatapayments.com.attacker.example/ps",
+    "https://docdatapayments.com@attacker.example/ps",
+])
+def test_a_base_url_that_is_not_docdatas_warns_with_debug_off(url):
+    [warning] = check_deployment_with(**{**PRODUCTION, "DOCDATA_BASE_URL": url})
+    assert warning.id == "oscar_docdata.W003" and warning.level == checks.WARNING
+    assert url in warning.msg and "DOCDATA_BASE_URL" in warning.hint
+    assert deploy_ids(**{**PRODUCTION, "DOCDATA_BASE_URL": url, "DEBUG": True}) == []
+
+
+def check_deployment_with(**settings: object) -> list:
+    with override_settings(**settings):
+        return check_deployment()

@@ -1,5 +1,10 @@
+from urllib.parse import urlsplit
+
 import pytest
 import requests
+from django.conf import settings as django_settings
+from django.contrib.auth import get_user_model
+from django.test import Client
 
 from oscar_docdata.gateway import DocdataClient
 from oscar_docdata.simulator import notifications
@@ -36,3 +41,23 @@ def browser(docdata_simulator):  # noqa: F811 - the fixture imported above
     session.mount(DEFAULT_HOST + "/", InProcessAdapter())
     yield Browser(session)
     session.close()
+
+
+def log_in(session: requests.Session, *, staff: bool = True) -> None:
+    """Give the requests session a logged-in user's session cookie (staff by default)."""
+    user = get_user_model().objects.create_user(
+        username="sim-staff" if staff else "sim-shopper",
+        email="staff@example.com" if staff else "shopper@example.com",
+        password="x-unused-pw", is_staff=staff)  # noqa: S106
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    name = django_settings.SESSION_COOKIE_NAME
+    session.cookies.set(name, client.cookies[name].value,
+                        domain=urlsplit(DEFAULT_HOST).hostname, path="/")
+
+
+@pytest.fixture
+def staff_browser(browser):
+    """The scripted browser of a logged-in staff user (the overview needs one)."""
+    log_in(browser.session)
+    return browser

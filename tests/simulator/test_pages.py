@@ -10,6 +10,7 @@ from oscar_docdata.simulator.models import PaymentAttempt
 from oscar_docdata.testing.simulator import DEFAULT_HOST, InProcessAdapter
 
 from .browser import forms
+from .conftest import log_in
 from .factories import create_order
 
 pytestmark = pytest.mark.urls("tests.simulator.receiver_urls")
@@ -24,7 +25,8 @@ def order_form(page, key) -> int:
                 if form["fields"].get("order_key") == key)
 
 
-def test_overview_lists_orders_and_runs_events(client, browser, docdata_simulator):
+def test_overview_lists_orders_and_runs_events(client, staff_browser, docdata_simulator):
+    browser = staff_browser
     key = create_order(client, "OV-1", "25.00")
     page = browser.get(overview_url(docdata_simulator))
     assert page.status_code == 200 and "OV-1" in page.text and "No payments yet." in page.text
@@ -39,7 +41,8 @@ def test_overview_lists_orders_and_runs_events(client, browser, docdata_simulato
     assert client.status(key).totals.refunded == 500
 
 
-def test_overview_shows_what_went_wrong(client, browser, docdata_simulator):
+def test_overview_shows_what_went_wrong(client, staff_browser, docdata_simulator):
+    browser = staff_browser
     key = create_order(client, "OV-2")
     page = browser.get(overview_url(docdata_simulator))
     answer = browser.submit(page, {"action": "refund"}, order_form(page, key))
@@ -50,13 +53,15 @@ def test_overview_events_need_the_csrf_token(client, docdata_simulator):
     key = create_order(client, "OV-3")
     session = requests.Session()
     session.mount(DEFAULT_HOST + "/", InProcessAdapter())
+    log_in(session)  # staff, but no CSRF token
     answer = session.post(overview_url(docdata_simulator),
                           data={"order_key": key, "action": "pay"}, timeout=5)
     assert answer.status_code == 403
     assert not PaymentAttempt.objects.exists()
 
 
-def test_a_forged_done_message_is_not_shown(browser, docdata_simulator):
+def test_a_forged_done_message_is_not_shown(staff_browser, docdata_simulator):
+    browser = staff_browser
     page = browser.get(overview_url(docdata_simulator) + "?done=Everything%20is%20paid")
     assert page.status_code == 200 and "Everything is paid" not in page.text
 
