@@ -114,7 +114,9 @@ class Facade(Interface):
         self, docdata_order: DocdataOrder, old_status: str, new_status: str
     ) -> None:
         """Move the Oscar order through DOCDATA_ORDER_STATUS_MAPPING, as the old Facade did,
-        when the plugin's receivers are off (a shop with receivers of its own).
+        when the plugin's receivers are off (a shop with receivers of its own). Moving
+        into the cancelled status frees the order's stock allocations, once (see
+        ``oscar_docdata.checkout.stock``).
 
         With the receivers on (the default) they do it after commit, once per report.
         Runs inside the status update's transaction; a failure is logged, never raised

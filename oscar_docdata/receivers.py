@@ -6,7 +6,8 @@ Connected by ``connect()`` (from the app's ``ready()``); they act only while the
 - ``order_updated`` (once per applied status report, whatever number of payment lines
   changed): the Oscar order's Source amounts, Transactions and PaymentEvents (see
   ``oscar_docdata.checkout.payments``); on a status change also the Oscar order status
-  through DOCDATA_ORDER_STATUS_MAPPING when Oscar's pipeline allows it, and the
+  through DOCDATA_ORDER_STATUS_MAPPING when Oscar's pipeline allows it (moving into the
+  cancelled status frees the order's stock, once: ``oscar_docdata.checkout.stock``), and the
   confirmation e-mail when the order became paid (``DOCDATA_CONFIRMATION_EMAIL = "paid"``,
   the default).
 - ``return_view_called`` with CANCELLED or ERROR: when the order is the shopper's own, it
