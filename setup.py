@@ -37,6 +37,8 @@ setup(
         "zeep>=4.2",
         "lxml>=5.0",
         "requests>=2.31",
+        # read1() and shutdown() bound a whole call by its deadline (gateway/transport.py).
+        "urllib3>=2.3",
     ],
     extras_require={
         "test": [

@@ -26,6 +26,10 @@ DEFAULTS: dict[str, Any] = {
     "DOCDATA_TESTING": True,
     "DOCDATA_BASE_URL": None,
     "DOCDATA_TIMEOUT": 30,
+    # Seconds the whole HTTP exchange of one call may take (None: DOCDATA_TIMEOUT, which
+    # bounds the connect and each socket read), and the largest reply body accepted.
+    "DOCDATA_DEADLINE": None,
+    "DOCDATA_MAX_REPLY_BYTES": 4 * 1024 * 1024,
     # Order creation
     "DOCDATA_PROFILE": "standard",
     "DOCDATA_DAYS_TO_PAY": 7,

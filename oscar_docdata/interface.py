@@ -21,6 +21,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import get_language
+from django.views.decorators.debug import sensitive_variables
 
 from oscar_docdata.appsettings import docdata_settings
 from oscar_docdata.exceptions import DocdataCreateError, DocdataValidationError, InvalidMerchant
@@ -64,6 +65,7 @@ class Interface:
     #: The gateway client class; None means ``oscar_docdata.gateway.DocdataClient``.
     client_class: type | None = None
 
+    @sensitive_variables("merchant_password")
     def __init__(
         self,
         testing_mode: bool | None = None,
@@ -75,7 +77,12 @@ class Interface:
         self.merchant_password = merchant_password
         self._client: Any = None
 
+    def __repr__(self) -> str:
+        # Never the password.
+        return f"<{type(self).__name__} merchant={self.merchant_name!r}>"
+
     @classmethod
+    @sensitive_variables()
     def for_merchant(cls, merchant_name: str, testing_mode: bool | None = None) -> Interface:
         """An interface for ``merchant_name``, with its configured password."""
         return cls(
@@ -87,6 +94,7 @@ class Interface:
     # --- clients -------------------------------------------------------------------------
 
     @property
+    @sensitive_variables("password")
     def client(self) -> Any:
         """The client (a DocdataClient) of this interface's own merchant."""
         if self._client is None:
@@ -103,6 +111,7 @@ class Interface:
 
         return DocdataClient
 
+    @sensitive_variables("password")
     def client_for(self, merchant_name: str) -> Any:
         """A client with the credentials of ``merchant_name``.
 
@@ -284,6 +293,7 @@ class Interface:
 
     # --- direct payments -----------------------------------------------------------------
 
+    @sensitive_variables("payment", "kwargs")
     def start_payment(
         self, order: DocdataOrder | str, payment: Any, payment_method: str | None = None,
         **kwargs: Any,
@@ -394,6 +404,7 @@ class Interface:
             "capture", order, amount, payment, trigger=trigger, user=user, args=capture_args
         )
 
+    @sensitive_variables("refund_args")
     def refund(
         self,
         order: DocdataOrder,
@@ -429,6 +440,7 @@ class Interface:
             left = payment.amount_debited - payment.amount_refunded
         return max(left, Decimal(0))
 
+    @sensitive_variables("args")
     def _move_money(
         self,
         operation: str,
@@ -534,6 +546,7 @@ class Interface:
         )
 
 
+@sensitive_variables()
 def merchant_password(name: str) -> str:
     """The configured password of merchant ``name``; ImproperlyConfigured when missing."""
     password = docdata_settings.merchant_passwords().get(name)

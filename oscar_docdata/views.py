@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.dispatch import Signal
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django.utils.decorators import method_decorator
@@ -67,6 +68,24 @@ def single_parameter(request: HttpRequest, name: str) -> str:
     if any(ord(char) < 32 or ord(char) == 127 for char in value):
         raise BadParameter(INVALID % {"name": name})
     return value
+
+
+def send_robust(signal: Signal, signal_name: str, **kwargs: Any) -> list[tuple[Any, Any]]:
+    """Send a view signal; a receiver that raises is logged, never the view's failure.
+
+    Returns the (receiver, answer) pairs of the receivers that did not raise.
+    """
+    answers = []
+    for receiver, answer in signal.send_robust(**kwargs):
+        if isinstance(answer, Exception):
+            logger.error(
+                "Receiver %s of %s failed: %s",
+                getattr(receiver, "__qualname__", receiver), signal_name, answer,
+                exc_info=(type(answer), answer, answer.__traceback__),
+            )
+            continue
+        answers.append((receiver, answer))
+    return answers
 
 
 def text_response(message: Any, status: int) -> HttpResponse:
@@ -154,7 +173,8 @@ class StatusChangedNotificationView(UpdateOrderMixin, View):
                 )
                 return text_response(UNAVAILABLE, 503)
         for order in orders:
-            status_changed_view_called.send(sender=type(self), request=request, order=order)
+            send_robust(status_changed_view_called, "status_changed_view_called",
+                        sender=type(self), request=request, order=order)
         return text_response(OK, 200)
 
 
@@ -163,7 +183,8 @@ class OrderReturnView(UpdateOrderMixin, View):
     """The shopper back from the menu: ``GET return/?callback=…&order_id=<order key>``.
 
     The callback alone changes nothing: the status is pulled from Docdata. Receivers of
-    ``return_view_called`` may return a response; otherwise the shopper is redirected
+    ``return_view_called`` may return a response (a receiver that raises is logged and
+    skipped); otherwise the shopper is redirected
     to DOCDATA_SUCCESS_URL, _PENDING_URL, _CANCELLED_URL or _ERROR_URL. When Docdata
     cannot be asked the shopper goes to the pending URL.
     """
@@ -199,8 +220,9 @@ class OrderReturnView(UpdateOrderMixin, View):
             )
             destination = "PENDING"
 
-        for _receiver, response in return_view_called.send(
-            sender=type(self), request=request, order=order, callback=callback
+        for _receiver, response in send_robust(
+            return_view_called, "return_view_called",
+            sender=type(self), request=request, order=order, callback=callback,
         ):
             if isinstance(response, HttpResponse):
                 return response

@@ -11,6 +11,8 @@ from __future__ import annotations
 import platform
 from typing import Any
 
+from django.views.decorators.debug import sensitive_variables
+
 from oscar_docdata import __version__
 from oscar_docdata.appsettings import docdata_settings
 from oscar_docdata.exceptions import DocdataValidationError, OrderKeyMissing
@@ -66,6 +68,7 @@ def _bool(value: bool | None) -> bool | None:
 # --- common parts --------------------------------------------------------------------
 
 
+@sensitive_variables()
 def merchant(name: str, password: str) -> dict[str, str]:
     return {"name": fields.text("merchant.name", name, required=True),
             "password": fields.text("merchant.password", password, required=True)}
@@ -104,6 +107,7 @@ def integration_info(override: IntegrationInfo | None = None) -> dict[str, str]:
     return values
 
 
+@sensitive_variables()
 def base_request(merchant_name: str, merchant_password: str,
                  info: IntegrationInfo | None = None) -> dict[str, Any]:
     """version, merchant and integrationInfo, which every request carries."""
@@ -336,6 +340,7 @@ def _expiry(value: CardPayment) -> dict[str, str]:
     return {"month": f"{month:02d}", "year": f"{year % 100:02d}"}
 
 
+@sensitive_variables()
 def _card_input(value: CardPayment) -> dict[str, Any]:
     if value.encrypted_data:
         if value.card_number:
@@ -351,6 +356,7 @@ def _card_input(value: CardPayment) -> dict[str, Any]:
     })
 
 
+@sensitive_variables()
 def _sepa_input(value: SepaDirectDebitPayment) -> dict[str, Any]:
     if value.mandate_number and value.iban:
         raise DocdataValidationError("payment.iban", "give an IBAN or a mandate, not both")
@@ -363,6 +369,7 @@ def _sepa_input(value: SepaDirectDebitPayment) -> dict[str, Any]:
     })
 
 
+@sensitive_variables()
 def payment_input(value: Any) -> dict[str, Any]:
     """``payment`` (paymentRequestInput) of a start request."""
     method = fields.text("payment.paymentMethod", getattr(value, "payment_method", None),
@@ -408,6 +415,7 @@ def _recurring(value: RecurringPayment) -> dict[str, Any]:
     return {"initialPaymentReference": reference}
 
 
+@sensitive_variables()
 def start(*, order_key_value: Any, payment: Any, payment_amount: Amount | None,
           recurring: RecurringPayment | None, token_key: str | None, return_url: str | None,
           shopper_info: ShopperInfo | None) -> dict[str, Any]:
@@ -446,6 +454,7 @@ def start(*, order_key_value: Any, payment: Any, payment_amount: Amount | None,
     return _compact(payload)
 
 
+@sensitive_variables()
 def proceed(*, payment_id: Any, authentication: Any) -> dict[str, Any]:
     payload: dict[str, Any] = {"paymentId": fields.payment_id(payment_id)}
     if isinstance(authentication, ThreeDSecureResult):
@@ -524,6 +533,7 @@ def _refund_items(value: RefundItems) -> dict[str, Any]:
     return _compact({"additionalRefund": additional, "itemLine": lines or None})
 
 
+@sensitive_variables()
 def _refund_bank_account(value: RefundBankAccount) -> dict[str, Any]:
     path = "refundBankAccount"
     return _compact({
@@ -536,6 +546,7 @@ def _refund_bank_account(value: RefundBankAccount) -> dict[str, Any]:
     })
 
 
+@sensitive_variables("bank_account")
 def refund(*, payment_id: Any, amount_value: Amount | None, reference: str | None,
            item_code: str | None, description: str | None, refund_items: RefundItems | None,
            cancel_reserved: bool | None, required_date: Any,

@@ -10,6 +10,7 @@ from typing import Any, TypeVar, overload
 import requests
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
+from django.views.decorators.debug import sensitive_variables
 
 from oscar_docdata.appsettings import LIVE_BASE_URL, TEST_BASE_URL, docdata_settings
 from oscar_docdata.exceptions import DocdataGatewayError, DocdataRequestError
@@ -36,9 +37,12 @@ logger = logging.getLogger("oscar_docdata")
 T = TypeVar("T")
 
 
+@sensitive_variables("secrets")
 def _network_reason(error: requests.RequestException, timeout: Any,
                     secrets: tuple[str, ...]) -> str:
     """A short description of a transport failure (no request body, ever)."""
+    if isinstance(error, transport.ReplyLimitExceeded):
+        return error.reason
     if isinstance(error, requests.ConnectTimeout):
         return f"timed out connecting after {timeout} s"
     if isinstance(error, requests.Timeout):
@@ -63,6 +67,7 @@ class DocdataClient(LegacyClientAPI):
 
     merchant_name: str
 
+    @sensitive_variables()
     def __init__(self, testing_mode: bool | None = None, merchant_name: str | None = None,
                  merchant_password: str | None = None):
         self._testing_mode = testing_mode
@@ -78,6 +83,7 @@ class DocdataClient(LegacyClientAPI):
         self.set_merchant(name, merchant_password)
 
     @classmethod
+    @sensitive_variables()
     def for_merchant(cls, merchant_name: str, testing_mode: bool | None = None
                      ) -> DocdataClient:
         """A client for ``merchant_name`` with its password from the settings."""
@@ -89,6 +95,7 @@ class DocdataClient(LegacyClientAPI):
         return cls(testing_mode=testing_mode, merchant_name=merchant_name,
                    merchant_password=password)
 
+    @sensitive_variables("password")
     def set_merchant(self, name: str, password: str) -> None:
         """Send the following calls as merchant ``name`` with ``password``."""
         if not name or not password:
@@ -97,7 +104,9 @@ class DocdataClient(LegacyClientAPI):
         self._password = password
 
     def __repr__(self) -> str:
-        return f"<DocdataClient merchant={self.merchant_name!r} base_url={self.base_url!r}>"
+        # Never the password.
+        return (f"<{type(self).__name__} merchant={getattr(self, 'merchant_name', None)!r} "
+                f"base_url={self.base_url!r}>")
 
     @property
     def testing_mode(self) -> bool:
@@ -118,16 +127,19 @@ class DocdataClient(LegacyClientAPI):
 
     # --- plumbing ------------------------------------------------------------------
 
+    @sensitive_variables()
     def _payload(self, payload: dict[str, Any], info: IntegrationInfo | None = None
                  ) -> dict[str, Any]:
         return {**builders.base_request(self.merchant_name, self._password, info), **payload}
 
+    @sensitive_variables("payload")
     def build_envelope(self, operation: str, payload: dict[str, Any],
                        info: IntegrationInfo | None = None):
         """The request envelope (lxml) of ``operation`` for ``payload``, not sent."""
         return transport.build_envelope(self.endpoint_url, operation,
                                         self._payload(payload, info))
 
+    @sensitive_variables("payload", "full_payload", "secrets")
     def _call(self, operation: str, payload: dict[str, Any], reader: Callable[..., T],
               subject: str, info: IntegrationInfo | None = None) -> T:
         """Send ``operation`` once and read its reply; log the event."""
@@ -189,6 +201,7 @@ class DocdataClient(LegacyClientAPI):
                           f"order key {result.order_key}")
         return result
 
+    @sensitive_variables("payment", "token_key", "payload")
     def start(self, order_key, payment=None, *, payment_amount: Amount | None = None,
               recurring: RecurringPayment | None = None, token_key: str | None = None,
               return_url: str | None = None, shopper_info: ShopperInfo | None = None
@@ -204,6 +217,7 @@ class DocdataClient(LegacyClientAPI):
                           _describe_payment_response(result.payment_response))
         return result
 
+    @sensitive_variables("authentication", "payload")
     def proceed(self, payment_id: int, authentication) -> results.ProceedResult:
         """Continue a started payment with the shopper's authentication result."""
         payload = builders.proceed(payment_id=payment_id, authentication=authentication)
@@ -235,6 +249,7 @@ class DocdataClient(LegacyClientAPI):
         self._log_success("capture", self.merchant_name, subject, _describe_amount(amount))
         return result
 
+    @sensitive_variables("refund_bank_account", "payload")
     def refund(self, payment_id: int, amount: Amount | None = None, *,
                merchant_refund_reference=None, item_code=None, description=None,
                refund_items: RefundItems | None = None, cancel_reserved=None,

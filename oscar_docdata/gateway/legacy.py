@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.urls import reverse
+from django.views.decorators.debug import sensitive_variables
 
 from oscar_docdata.exceptions import DocdataValidationError
 
@@ -221,6 +222,7 @@ class _OldCardPayment(CardPayment):
 
     payment_method = ""
 
+    @sensitive_variables()
     def __init__(self, credit_card_number: str, expiry_date: Any, security_code: str,
                  card_holder: str, email_address: str | None = None):
         month, year = _expiry(expiry_date)
@@ -250,6 +252,7 @@ class AmexPayment(_OldCardPayment):
 
     payment_method = LegacyClientAPI.PAYMENT_METHOD_AMEX
 
+    @sensitive_variables()
     def __init__(self, credit_card_number: str, expiry_date: Any, cid: str, card_holder: str,
                  email_address: str | None = None):
         super().__init__(credit_card_number, expiry_date, cid, card_holder, email_address)
@@ -265,6 +268,7 @@ class MasterCardPayment(_OldCardPayment):
 
     payment_method = LegacyClientAPI.PAYMENT_METHOD_MASTERCARD
 
+    @sensitive_variables()
     def __init__(self, credit_card_number: str, expiry_date: Any, cvc2: str,
                  card_holder: str, email_address: str | None = None):
         super().__init__(credit_card_number, expiry_date, cvc2, card_holder, email_address)
@@ -281,6 +285,7 @@ class DirectDebitPayment(SepaDirectDebitPayment):
     Docdata's SEPA input has no holder city or country: they are kept, not sent.
     """
 
+    @sensitive_variables()
     def __init__(self, holder_name: str, holder_city: str, holder_country_code: str,
                  bic: str | None, iban: str):
         super().__init__(iban=iban, bic=bic, holder_name=holder_name)

@@ -7,9 +7,53 @@ client converts them to minor units with the currency's exponent when sending.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any
+
+#: What a masked secret shows in a repr.
+MASK = "***"
+
+
+def mask_card_number(number: Any) -> str | None:
+    """A card number as its last four digits only (``"****1111"``); short numbers as stars."""
+    if number in (None, ""):
+        return None
+    digits = re.sub(r"\D", "", str(number))
+    return f"****{digits[-4:]}" if len(digits) >= 12 else MASK
+
+
+def mask_iban(iban: Any) -> str | None:
+    """An IBAN as its country and last four characters (``"NL****4300"``)."""
+    if iban in (None, ""):
+        return None
+    compact = re.sub(r"\s", "", str(iban)).upper()
+    return f"{compact[:2]}****{compact[-4:]}" if len(compact) >= 12 else MASK
+
+
+def _present(value: Any) -> str | None:
+    """Whether a secret is set, never its value."""
+    return None if value in (None, "") else MASK
+
+
+def masked_repr(value: Any, masks: dict[str, tuple[str, Callable[[Any], Any]] | None]) -> str:
+    """A dataclass repr with the fields in ``masks`` hidden or shown masked.
+
+    ``masks`` maps a field name to None (left out) or to (shown name, mask function).
+    Reprs end up in logs, tracebacks and error reports: secrets never appear in them.
+    """
+    parts = []
+    for item in fields(value):
+        if item.name in masks:
+            masked = masks[item.name]
+            if masked is not None:
+                label, mask = masked
+                parts.append(f"{label}={mask(getattr(value, item.name))!r}")
+        else:
+            parts.append(f"{item.name}={getattr(value, item.name)!r}")
+    return f"{type(value).__qualname__}({', '.join(parts)})"
 
 
 @dataclass
@@ -154,6 +198,12 @@ class CardPayment:
     security_code: str | None = field(default=None, repr=False)
     encrypted_data: str | None = field(default=None, repr=False)
 
+    def __repr__(self) -> str:
+        # The last four digits only; the security code and encrypted data never.
+        return masked_repr(self, {"card_number": ("card", mask_card_number),
+                                  "security_code": None,
+                                  "encrypted_data": ("encrypted_data_given", _present)})
+
 
 @dataclass
 class SepaDirectDebitPayment:
@@ -162,6 +212,9 @@ class SepaDirectDebitPayment:
     holder_name: str | None = None
     mandate_number: str | None = None
     payment_method: str = "SEPA_DIRECT_DEBIT"
+
+    def __repr__(self) -> str:
+        return masked_repr(self, {"iban": ("iban", mask_iban)})
 
 
 @dataclass
@@ -196,6 +249,9 @@ class ThreeDSecureResult:
     md: str
     pares: str
 
+    def __repr__(self) -> str:
+        return masked_repr(self, {"md": ("md", _present), "pares": ("pares", _present)})
+
 
 @dataclass
 class IdealAuthorizationResult:
@@ -216,6 +272,9 @@ class RefundBankAccount:
     holder_country: str
     iban: str
     bic: str | None = None
+
+    def __repr__(self) -> str:
+        return masked_repr(self, {"iban": ("iban", mask_iban)})
 
 
 @dataclass
