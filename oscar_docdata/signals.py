@@ -13,7 +13,12 @@ sandbox did, sets ``DOCDATA_OSCAR_RECEIVERS = False`` or drops its receivers; th
 check ``oscar_docdata.W001`` names receivers that would record things twice.
 """
 
+import logging
+from typing import Any
+
 from django.dispatch import Signal
+
+logger = logging.getLogger("oscar_docdata")
 
 #: The status of a DocdataOrder changed (sender DocdataOrder). Arguments: ``order``
 #: (the DocdataOrder), ``old_status``, ``new_status``.
@@ -41,3 +46,25 @@ return_view_called = Signal()
 
 #: Docdata's update notification was processed. Arguments: ``request``, ``order``.
 status_changed_view_called = Signal()
+
+
+def send_logged(signal: Signal, **kwargs: Any) -> list[tuple[Any, Any]]:
+    """Send ``signal`` to every receiver; one that raises is logged, never raised.
+
+    The plugin's signals go out after the change they announce is stored (or, for the
+    view signals, while Docdata or the shopper waits): a shop's failing receiver must not
+    turn that into an error, nor keep the other receivers from running. Returns the
+    (receiver, answer) pairs of the receivers that did not raise.
+    """
+    name = next((key for key, value in globals().items() if value is signal), repr(signal))
+    answers = []
+    for receiver, answer in signal.send_robust(**kwargs):
+        if isinstance(answer, Exception):
+            logger.error(
+                "Receiver %s of %s failed: %s",
+                getattr(receiver, "__qualname__", receiver), name, answer,
+                exc_info=(type(answer), answer, answer.__traceback__),
+            )
+            continue
+        answers.append((receiver, answer))
+    return answers

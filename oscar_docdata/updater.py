@@ -17,7 +17,6 @@ from functools import partial
 from typing import Any
 
 from django.db import transaction
-from django.dispatch import Signal
 from django.utils import timezone
 
 from oscar_docdata import signals
@@ -188,31 +187,21 @@ def announce(update: StatusUpdate) -> None:
     ``order_updated`` once (sender DocdataOrder; receivers that keep other records in step
     do their work once per update there).
     """
-    order = update.order
-    for payment in update.payments_added:
-        _send(signals.payment_added, DocdataPayment, {"order": order, "payment": payment})
-    for payment in update.payments_updated:
-        _send(signals.payment_updated, DocdataPayment, {"order": order, "payment": payment})
-    if update.status_changed:
-        _send(signals.order_status_changed, DocdataOrder, {
-            "order": order, "old_status": update.old_status, "new_status": update.new_status,
-        })
-    _send(signals.order_updated, DocdataOrder, {
-        "order": order, "old_status": update.old_status, "new_status": update.new_status,
-        "payments_added": tuple(update.payments_added),
-        "payments_updated": tuple(update.payments_updated),
-    })
-
-
-def _send(signal: Signal, sender: Any, kwargs: dict[str, Any]) -> None:
     # The change is committed: a failing receiver must not turn the notification into an
     # error (Docdata would retry, find nothing new, and the other receivers would miss it).
-    for receiver, response in signal.send_robust(sender=sender, **kwargs):
-        if isinstance(response, Exception):
-            logger.error(
-                "oscar_docdata signal receiver %r failed", receiver,
-                exc_info=(type(response), response, response.__traceback__),
-            )
+    send = signals.send_logged
+    order = update.order
+    for payment in update.payments_added:
+        send(signals.payment_added, sender=DocdataPayment, order=order, payment=payment)
+    for payment in update.payments_updated:
+        send(signals.payment_updated, sender=DocdataPayment, order=order, payment=payment)
+    if update.status_changed:
+        send(signals.order_status_changed, sender=DocdataOrder, order=order,
+             old_status=update.old_status, new_status=update.new_status)
+    send(signals.order_updated, sender=DocdataOrder, order=order,
+         old_status=update.old_status, new_status=update.new_status,
+         payments_added=tuple(update.payments_added),
+         payments_updated=tuple(update.payments_updated))
 
 
 def copy_state(source: DocdataOrder, target: DocdataOrder) -> None:

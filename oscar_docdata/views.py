@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.dispatch import Signal
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django.utils.decorators import method_decorator
@@ -23,7 +22,7 @@ from oscar_docdata.exceptions import DocdataError
 from oscar_docdata.facade import get_facade
 from oscar_docdata.interface import CALLBACKS, Interface
 from oscar_docdata.models import DocdataOrder, DocdataStatusChange
-from oscar_docdata.signals import return_view_called, status_changed_view_called
+from oscar_docdata.signals import return_view_called, send_logged, status_changed_view_called
 from oscar_docdata.updater import StatusUpdate
 
 logger = logging.getLogger("oscar_docdata")
@@ -68,24 +67,6 @@ def single_parameter(request: HttpRequest, name: str) -> str:
     if any(ord(char) < 32 or ord(char) == 127 for char in value):
         raise BadParameter(INVALID % {"name": name})
     return value
-
-
-def send_robust(signal: Signal, signal_name: str, **kwargs: Any) -> list[tuple[Any, Any]]:
-    """Send a view signal; a receiver that raises is logged, never the view's failure.
-
-    Returns the (receiver, answer) pairs of the receivers that did not raise.
-    """
-    answers = []
-    for receiver, answer in signal.send_robust(**kwargs):
-        if isinstance(answer, Exception):
-            logger.error(
-                "Receiver %s of %s failed: %s",
-                getattr(receiver, "__qualname__", receiver), signal_name, answer,
-                exc_info=(type(answer), answer, answer.__traceback__),
-            )
-            continue
-        answers.append((receiver, answer))
-    return answers
 
 
 def text_response(message: Any, status: int) -> HttpResponse:
@@ -173,8 +154,8 @@ class StatusChangedNotificationView(UpdateOrderMixin, View):
                 )
                 return text_response(UNAVAILABLE, 503)
         for order in orders:
-            send_robust(status_changed_view_called, "status_changed_view_called",
-                        sender=type(self), request=request, order=order)
+            send_logged(status_changed_view_called, sender=type(self), request=request,
+                        order=order)
         return text_response(OK, 200)
 
 
@@ -206,8 +187,9 @@ class OrderReturnView(UpdateOrderMixin, View):
             return text_response(error.message, 400)
         if callback not in CALLBACKS:
             return text_response(INVALID % {"name": "callback"}, 400)
-        order = DocdataOrder.objects.active_merchants().for_key(order_key).first()
-        if order is None:
+        try:
+            order = self.get_order(order_key)
+        except Http404:
             return text_response(UNKNOWN_ORDER, 404)
 
         destination = callback
@@ -220,9 +202,9 @@ class OrderReturnView(UpdateOrderMixin, View):
             )
             destination = "PENDING"
 
-        for _receiver, response in send_robust(
-            return_view_called, "return_view_called",
-            sender=type(self), request=request, order=order, callback=callback,
+        for _receiver, response in send_logged(
+            return_view_called, sender=type(self), request=request, order=order,
+            callback=callback,
         ):
             if isinstance(response, HttpResponse):
                 return response
