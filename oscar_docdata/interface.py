@@ -19,13 +19,12 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.decorators.debug import sensitive_variables
 
 from oscar_docdata.appsettings import docdata_settings
 from oscar_docdata.exceptions import DocdataCreateError, DocdataValidationError, InvalidMerchant
-from oscar_docdata.gateway.menu import RETURN_CALLBACKS, callback_return_urls
+from oscar_docdata.gateway.menu import RETURN_CALLBACKS
 from oscar_docdata.gateway.results import CancelResult, CreateResult, StartResult
 from oscar_docdata.gateway.values import Amount
 from oscar_docdata.models import DocdataOrder, DocdataPayment, DocdataStatusChange
@@ -285,10 +284,10 @@ class Interface:
         """
         order = DocdataOrder.objects.filter(order_key=order_key).first()
         client = self.client_for(order.merchant_name) if order else self.client
-        base = request.build_absolute_uri(return_url or reverse("return_url"))
         language = client_language or (order.language if order else None) or get_language()
+        # The client's request-first call builds the return URLs.
         return client.get_payment_menu_url(
-            order_key, language, **{**callback_return_urls(base, order_key), **extra_url_args}
+            request, order_key, return_url, language, **extra_url_args
         )
 
     # --- direct payments -----------------------------------------------------------------
