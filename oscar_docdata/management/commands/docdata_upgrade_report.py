@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.management.base import BaseCommand
@@ -30,18 +31,12 @@ class Command(BaseCommand):
             .values_list("pk", "legacy_payment_id", "status", "docdata_order__order_number",
                          "docdata_order__order_key")
         )
-        count = 0
-        for pk, old_id, status, number, key in unusable.iterator():
-            if not count:
-                self.stdout.write("Payments without a usable payment id (old id kept):")
-            count += 1
-            self.stdout.write(
-                f"  payment {pk}: old id {old_id!r}, status {status}, order {number} "
-                f"(order key {key})"
-            )
-        if count:
-            self.stdout.write(f"{count} payments without a usable payment id.")
-        return count
+        return self.section(
+            "Payments without a usable payment id (old id kept):",
+            (f"payment {pk}: old id {old_id!r}, status {status}, order {number} "
+             f"(order key {key})" for pk, old_id, status, number, key in unusable.iterator()),
+            "{count} payments without a usable payment id.",
+        )
 
     def report_shared_references(self) -> int:
         shared = (
@@ -50,19 +45,31 @@ class Command(BaseCommand):
             .annotate(orders=Count("pk"))
             .order_by("merchant_name", "merchant_order_id")
         )
-        count = 0
-        for group in shared.iterator():
-            if not count:
-                self.stdout.write("Merchant order references shared by several orders:")
-            count += 1
+
+        def line(group: dict[str, Any]) -> str:
             keys = DocdataOrder.objects.filter(
                 merchant_name=group["merchant_name"],
                 merchant_order_id=group["merchant_order_id"],
             ).values_list("order_key", flat=True)
-            self.stdout.write(
-                f"  merchant {group['merchant_name']}, reference {group['merchant_order_id']}: "
-                f"{group['orders']} orders ({', '.join(keys)})"
-            )
+            return (f"merchant {group['merchant_name']}, reference "
+                    f"{group['merchant_order_id']}: {group['orders']} orders "
+                    f"({', '.join(keys)})")
+
+        return self.section(
+            "Merchant order references shared by several orders:",
+            (line(group) for group in shared.iterator()),
+            "{count} shared merchant order references.",
+        )
+
+    def section(self, heading: str, lines: Iterable[str], summary: str) -> int:
+        """Write ``heading``, the lines and ``summary`` (with their count), when there are
+        lines; return their count. Lines are written as they come (streamed)."""
+        count = 0
+        for text in lines:
+            if not count:
+                self.stdout.write(heading)
+            count += 1
+            self.stdout.write(f"  {text}")
         if count:
-            self.stdout.write(f"{count} shared merchant order references.")
+            self.stdout.write(summary.format(count=count))
         return count
