@@ -182,8 +182,8 @@ class CallLimits:
                              f"({self.max_bytes} bytes; {size} bytes or more)")
 
 
-#: urllib3's streamed responses (``BaseHTTPResponse`` in urllib3 2, its ``read1`` in 2.3+).
-_STREAMED = getattr(urllib3.response, "BaseHTTPResponse", urllib3.response.HTTPResponse)
+#: urllib3's streamed responses (``read1`` and ``shutdown`` since urllib3 2.3, required).
+_STREAMED = urllib3.response.HTTPResponse
 
 
 def read_body(response: requests.Response, limits: CallLimits) -> None:
@@ -209,8 +209,7 @@ def read_body(response: requests.Response, limits: CallLimits) -> None:
     watchdog = None
     try:
         limits.check_deadline()
-        if getattr(raw.connection, "sock", None) is None and limits.deadline is not None \
-                and hasattr(raw, "shutdown"):
+        if getattr(raw.connection, "sock", None) is None and limits.deadline is not None:
             watchdog = threading.Timer(limits.deadline - time.monotonic(), _shut_down, (raw,))
             watchdog.daemon = True
             watchdog.start()
@@ -251,11 +250,10 @@ def read_body(response: requests.Response, limits: CallLimits) -> None:
     response._content_consumed = True
 
 
-def _read1(raw: urllib3.response.BaseHTTPResponse, limits: CallLimits) -> bytes:
+def _read1(raw: urllib3.response.HTTPResponse, limits: CallLimits) -> bytes:
     """One read of the body, urllib3's errors as requests' (as ``iter_content`` does)."""
-    read = getattr(raw, "read1", raw.read)  # urllib3 < 2.3: read(amt) waits for amt bytes
     try:
-        return read(REPLY_CHUNK_BYTES) or b""
+        return raw.read1(REPLY_CHUNK_BYTES) or b""
     except urllib3.exceptions.ReadTimeoutError as error:
         limits.check_deadline()
         raise requests.ReadTimeout(error) from None
@@ -272,7 +270,7 @@ def _shut_down(raw: urllib3.response.HTTPResponse) -> None:
     """Wake a read blocked past the deadline (the reading thread then raises)."""
     try:
         raw.shutdown()
-    except (AttributeError, OSError, ValueError, RuntimeError):  # AttributeError: urllib3 < 2.3
+    except (OSError, ValueError, RuntimeError):
         pass  # already closed or released: nothing is blocked on it
 
 
