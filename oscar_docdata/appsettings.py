@@ -30,6 +30,10 @@ DEFAULTS: dict[str, Any] = {
     # bounds the connect and each socket read), and the largest reply body accepted.
     "DOCDATA_DEADLINE": None,
     "DOCDATA_MAX_REPLY_BYTES": 4 * 1024 * 1024,
+    # Seconds after sending a capture or refund whose outcome is unknown (a timeout
+    # after the request went out) before a status report without it settles it as
+    # "never reached Docdata". Until then it blocks further captures and refunds.
+    "DOCDATA_UNKNOWN_OUTCOME_GRACE": 120,
     # Order creation
     "DOCDATA_PROFILE": "standard",
     "DOCDATA_DAYS_TO_PAY": 7,

@@ -80,12 +80,15 @@ class DocdataGatewayError(DocdataError):
     """Docdata could not be reached or sent a reply that cannot be used.
 
     Connection errors, timeouts, HTTP errors, SOAP faults and unparsable replies
-    all end here. ``operation`` names the SOAP operation.
+    all end here. ``operation`` names the SOAP operation. ``request_sent`` is False
+    only when the request certainly never reached Docdata (no connection could be
+    made); otherwise Docdata may have acted on it.
     """
 
-    def __init__(self, operation: str, reason: str):
+    def __init__(self, operation: str, reason: str, *, request_sent: bool = True):
         self.operation = operation
         self.reason = reason
+        self.request_sent = request_sent
         super().__init__(f"Docdata {operation}: {reason}")
 
 
@@ -151,6 +154,61 @@ class DocdataStatusExtendedError(DocdataStatusError):
 
 class DocdataListPaymentMethodsError(DocdataRequestError):
     operation = "listPaymentMethods"
+
+
+class DocdataOutcomeUnknown(DocdataGatewayError):
+    """A capture or refund was sent, but Docdata's answer never came (or was unusable).
+
+    The money may have moved. The request is recorded as "outcome unknown" and blocks
+    further captures and refunds of the order until a status report settles it.
+    ``requests`` holds the recorded ``DocdataMoneyRequest`` rows of the call.
+    """
+
+    def __init__(self, operation: str, reason: str, requests: list[Any] | None = None):
+        super().__init__(operation, reason)
+        self.requests = list(requests or [])
+
+
+class DocdataMoneyBlocked(DocdataValidationError):
+    """A capture or refund is refused before sending: an earlier one is unsettled.
+
+    An earlier request of the order is being sent or its outcome is unknown; a status
+    pull settles it. Nothing was sent.
+    """
+
+    def __init__(self, message: str):
+        super().__init__("amount", message)
+
+
+class DocdataDuplicateRequest(DocdataValidationError):
+    """The same capture or refund request (its request key) was submitted again.
+
+    Nothing was sent a second time; ``requests`` holds the rows of the first one.
+    """
+
+    def __init__(self, request_key: str, requests: list[Any]):
+        self.request_key = request_key
+        self.requests = list(requests)
+        super().__init__("request_key", f"request {request_key} was already sent")
+
+
+class DocdataPartialFailure(DocdataError):
+    """A capture or refund over several payments moved money on some, not on all.
+
+    ``requests`` holds every recorded part with its state; ``error`` is the failure
+    that stopped the rest.
+    """
+
+    def __init__(self, operation: str, requests: list[Any], error: Exception):
+        self.operation = operation
+        self.requests = list(requests)
+        self.error = error
+        parts = "; ".join(
+            f"payment {request.payment.display_id}: "
+            f"{request.amount} {request.currency} {request.state}"
+            for request in self.requests
+        )
+        super().__init__(f"Docdata {operation} went through in part ({parts}): {error}")
 
 
 #: ``…Errors`` exception class per SOAP operation name.

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,12 +23,29 @@ from django.db import transaction
 from django.utils.translation import get_language
 from django.views.decorators.debug import sensitive_variables
 
+from oscar_docdata import money_requests
 from oscar_docdata.appsettings import docdata_settings
-from oscar_docdata.exceptions import DocdataCreateError, DocdataValidationError, InvalidMerchant
+from oscar_docdata.exceptions import (
+    DocdataCreateError,
+    DocdataDuplicateRequest,
+    DocdataError,
+    DocdataGatewayError,
+    DocdataMoneyBlocked,
+    DocdataOutcomeUnknown,
+    DocdataPartialFailure,
+    DocdataRequestError,
+    DocdataValidationError,
+    InvalidMerchant,
+)
 from oscar_docdata.gateway.menu import RETURN_CALLBACKS
 from oscar_docdata.gateway.results import CancelResult, CreateResult, StartResult
 from oscar_docdata.gateway.values import Amount
-from oscar_docdata.models import DocdataOrder, DocdataPayment, DocdataStatusChange
+from oscar_docdata.models import (
+    DocdataMoneyRequest,
+    DocdataOrder,
+    DocdataPayment,
+    DocdataStatusChange,
+)
 from oscar_docdata.money import currency_exponent, from_minor_units, to_minor_units
 from oscar_docdata.updater import StatusUpdate, apply_report, copy_state
 
@@ -46,6 +64,40 @@ _REFERENCE_ATTEMPTS = 5
 
 class DocdataAmountError(DocdataValidationError):
     """A capture or refund amount is not possible for the order or payment."""
+
+
+@dataclass
+class MoneyResult:
+    """What one capture or refund call did: its recorded parts and the status after."""
+
+    operation: str
+    requests: list[DocdataMoneyRequest]
+    #: The status update pulled after Docdata accepted the parts (None if it failed).
+    update: StatusUpdate | None = None
+    #: Why that status pull failed; the accepted parts stay recorded.
+    status_error: Exception | None = None
+
+    @property
+    def amount(self) -> Decimal:
+        """The total of the parts Docdata accepted (or already reported)."""
+        return sum((r.amount for r in self.requests if r.state in money_requests.ACCEPTED),
+                   Decimal(0))
+
+    @property
+    def new_status(self) -> str:
+        """The order's status after the call (the StatusUpdate's, for older callers)."""
+        return self.update.new_status if self.update else self.requests[0].docdata_order.status
+
+
+def _set_state(request: DocdataMoneyRequest, state: str, reason: str) -> None:
+    """Record a request's state at once (autocommit: it must survive what follows)."""
+    request.state, request.reason = state, reason[:250]
+    request.save(update_fields=["state", "reason", "updated"])
+
+
+def _reference(operation: str, request_key: str, index: int) -> str:
+    """A merchant reference of at most 35 characters, unique per request and part."""
+    return f"{operation[0].upper()}{request_key[:30]}-{index}"
 
 
 @dataclass(frozen=True)
@@ -391,16 +443,19 @@ class Interface:
         *,
         trigger: str = DocdataStatusChange.TRIGGER_API,
         user: Any = None,
+        request_key: str | None = None,
         **capture_args: Any,
-    ) -> StatusUpdate:
+    ) -> MoneyResult:
         """Capture ``amount`` (default: all that is authorized and not yet captured).
 
         With ``payment`` only that payment, else the order's authorized payments in
         payment id order. Other keyword arguments go to ``DocdataClient.capture``
-        (merchant_capture_reference, final_capture, …). Ends with a status update.
+        (merchant_capture_reference, final_capture, …). See :meth:`refund` for how the
+        request is recorded, what is raised and what is returned.
         """
         return self._move_money(
-            "capture", order, amount, payment, trigger=trigger, user=user, args=capture_args
+            DocdataMoneyRequest.KIND_CAPTURE, order, amount, payment, trigger=trigger,
+            user=user, request_key=request_key, args=capture_args,
         )
 
     @sensitive_variables("refund_args")
@@ -412,32 +467,33 @@ class Interface:
         *,
         trigger: str = DocdataStatusChange.TRIGGER_API,
         user: Any = None,
+        request_key: str | None = None,
         **refund_args: Any,
-    ) -> StatusUpdate:
+    ) -> MoneyResult:
         """Refund ``amount`` (default: all that is captured and not yet refunded).
 
-        Same rules as :meth:`capture`; refunds need a prior capture.
+        Each part (one per payment) is recorded as a ``DocdataMoneyRequest`` with a
+        unique merchant reference and committed before it is sent; what is available
+        already subtracts captures and refunds Docdata has not finished. Then the
+        status is pulled; a failing pull keeps what was recorded
+        (``MoneyResult.status_error``).
+
+        ``request_key`` names one submission (e.g. of a form): a second call with the
+        same key raises ``DocdataDuplicateRequest`` and sends nothing. Raises
+        ``DocdataMoneyBlocked`` while an earlier request of the order is unsettled,
+        the operation's ``DocdataRequestError`` when Docdata refused (nothing moved),
+        ``DocdataOutcomeUnknown`` when the answer never came, and
+        ``DocdataPartialFailure`` when only some parts went through.
         """
         return self._move_money(
-            "refund", order, amount, payment, trigger=trigger, user=user, args=refund_args
+            DocdataMoneyRequest.KIND_REFUND, order, amount, payment, trigger=trigger,
+            user=user, request_key=request_key, args=refund_args,
         )
 
     @staticmethod
     def available(payment: DocdataPayment, operation: str) -> Decimal:
-        """What can still be captured or refunded on ``payment``.
-
-        Nothing on a payment without a payment id (an unusable id kept by the upgrade
-        from django-oscar-docdata): Docdata could not be asked to move its money.
-        """
-        if payment.payment_id is None:
-            return Decimal(0)
-        if operation == "capture":
-            if payment.status.upper() != "AUTHORIZED":
-                return Decimal(0)
-            left = payment.amount_allocated - payment.amount_debited
-        else:
-            left = payment.amount_debited - payment.amount_refunded
-        return max(left, Decimal(0))
+        """What can still be captured or refunded on ``payment`` (pending ones subtracted)."""
+        return money_requests.available(payment, operation)
 
     @sensitive_variables("args")
     def _move_money(
@@ -449,40 +505,114 @@ class Interface:
         *,
         trigger: str,
         user: Any,
+        request_key: str | None,
         args: dict[str, Any],
-    ) -> StatusUpdate:
-        with self._locked(order) as locked:
-            client = self.client_for(locked.merchant_name)
-            portions = self._portions(operation, locked, amount, payment)
-            if len(portions) > 1:
-                # One reference cannot name several captures or refunds.
-                args = {key: val for key, val in args.items() if not key.startswith("merchant_")}
-            call = client.capture if operation == "capture" else client.refund
-            failure: Exception | None = None
-            for index, portion in enumerate(portions):
-                try:
-                    call(
-                        portion.payment.payment_id,
-                        Amount(portion.amount, portion.payment.currency or locked.currency),
-                        **args,
-                    )
-                except Exception as error:
-                    if index == 0:
-                        raise  # nothing moved: nothing to record
-                    failure = error  # re-raised after recording what did move
-                    break
-                logger.info(
-                    "Docdata order %s: %s of %s %s on payment %s requested",
-                    locked.order_key, operation, portion.amount, portion.payment.currency,
-                    portion.payment.payment_id,
-                )
-            # Some money moved: record what Docdata now reports, even if a later part failed.
-            report = client.status(locked.order_key)
-            update = self._apply(locked, report, trigger=trigger, user=user, note=operation)
-        copy_state(locked, order)
-        if failure is not None:
+    ) -> MoneyResult:
+        client = self.client_for(order.merchant_name)
+        requests = self._record_requests(operation, order, amount, payment, user,
+                                         request_key or uuid.uuid4().hex, args)
+        reference_arg = f"merchant_{operation}_reference"
+        args = {key: val for key, val in args.items() if key != reference_arg}
+        call = client.capture if operation == DocdataMoneyRequest.KIND_CAPTURE else client.refund
+        failure: Exception | None = None
+        for request in requests:
+            if failure is not None:
+                _set_state(request, DocdataMoneyRequest.STATE_NOT_SENT, "an earlier part failed")
+                continue
+            failure = self._send(call, request, args, order)
+        result = MoneyResult(operation=operation, requests=requests)
+        moved = [r for r in requests if r.state == DocdataMoneyRequest.STATE_ACCEPTED]
+        if moved:
+            try:
+                result.update = self.update_order(order, trigger=trigger, user=user,
+                                                  note=operation)
+            except DocdataError as error:
+                # What Docdata accepted stays recorded; the next pull settles it.
+                logger.warning("Docdata order %s: status after %s failed: %s",
+                               order.order_key, operation, error)
+                result.status_error = error
+            for request in requests:
+                request.refresh_from_db(fields=["state", "docdata_status", "reason", "updated"])
+        if failure is None:
+            return result
+        if not moved:
+            if isinstance(failure, DocdataGatewayError) and failure.request_sent:
+                raise DocdataOutcomeUnknown(failure.operation, failure.reason, requests)
             raise failure
-        return update
+        raise DocdataPartialFailure(operation, requests, failure)
+
+    @staticmethod
+    @sensitive_variables("args")
+    def _send(call: Any, request: DocdataMoneyRequest, args: dict[str, Any],
+              order: DocdataOrder) -> Exception | None:
+        """Send one recorded request and record what came back; return its failure."""
+        reference = {f"merchant_{request.kind}_reference": request.reference}
+        try:
+            call(request.payment.payment_id, Amount(request.amount, request.currency),
+                 **args, **reference)
+        except DocdataRequestError as error:
+            _set_state(request, DocdataMoneyRequest.STATE_REFUSED, str(error))
+            return error
+        except DocdataGatewayError as error:
+            state = (DocdataMoneyRequest.STATE_UNKNOWN if error.request_sent
+                     else DocdataMoneyRequest.STATE_NOT_SENT)
+            _set_state(request, state, error.reason)
+            return error
+        except BaseException as error:
+            # Anything else after the call began (a bug, an interrupt): the money
+            # may have moved, so the request stays "outcome unknown".
+            _set_state(request, DocdataMoneyRequest.STATE_UNKNOWN, type(error).__name__)
+            raise
+        _set_state(request, DocdataMoneyRequest.STATE_ACCEPTED, "")
+        logger.info(
+            "Docdata order %s: %s of %s %s on payment %s accepted (reference %s)",
+            order.order_key, request.kind, request.amount, request.currency,
+            request.payment.payment_id, request.reference,
+        )
+        return None
+
+    def _record_requests(
+        self,
+        operation: str,
+        order: DocdataOrder,
+        amount: Decimal | None,
+        payment: DocdataPayment | int | None,
+        user: Any,
+        request_key: str,
+        args: dict[str, Any],
+    ) -> list[DocdataMoneyRequest]:
+        """Record the parts of one capture or refund, committed before any is sent.
+
+        The order's row lock serialises this with every other request and report of
+        the order, so two submissions never both see the same money available.
+        """
+        given_reference = args.get(f"merchant_{operation}_reference")
+        with self._locked(order) as locked:
+            earlier = list(DocdataMoneyRequest.objects.filter(
+                docdata_order=locked, request_key=request_key))
+            if earlier:
+                raise DocdataDuplicateRequest(request_key, earlier)
+            if money_requests.unsettled(locked).exists():
+                raise DocdataMoneyBlocked(
+                    f"an earlier capture or refund of order {locked.order_key} is being "
+                    "sent or its outcome is unknown: refresh the status first"
+                )
+            portions = self._portions(operation, locked, amount, payment)
+            requests = []
+            for index, portion in enumerate(portions):
+                reference = (
+                    str(given_reference)[:35] if given_reference and len(portions) == 1
+                    else _reference(operation, request_key, index)
+                )
+                currency = (portion.payment.currency or locked.currency).upper()
+                requests.append(DocdataMoneyRequest.objects.create(
+                    docdata_order=locked, payment=portion.payment, kind=operation,
+                    amount=from_minor_units(to_minor_units(portion.amount, currency), currency),
+                    currency=currency,
+                    reference=reference, request_key=request_key,
+                    user=user if getattr(user, "is_authenticated", False) else None,
+                ))
+        return requests
 
     def _portions(
         self,

@@ -216,3 +216,72 @@ class DocdataStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.old_status} → {self.new_status}"
+
+
+class DocdataMoneyRequest(models.Model):
+    """A capture or refund the shop asked Docdata for, from before it is sent until a
+    status report shows how it ended.
+
+    Written (and committed) before the request is sent, so that no capture or refund
+    is ever sent without a trace; see :mod:`oscar_docdata.money_requests`.
+    """
+
+    KIND_CAPTURE = "capture"
+    KIND_REFUND = "refund"
+    KIND_CHOICES = ((KIND_CAPTURE, _("Capture")), (KIND_REFUND, _("Refund")))
+
+    STATE_SENDING = "sending"
+    STATE_ACCEPTED = "accepted"
+    STATE_UNKNOWN = "unknown"
+    STATE_REFUSED = "refused"
+    STATE_NOT_SENT = "not_sent"
+    STATE_PENDING = "pending"
+    STATE_DONE = "done"
+    STATE_FAILED = "failed"
+    STATE_NOT_RECEIVED = "not_received"
+    STATE_CHOICES = (
+        (STATE_SENDING, _("Being sent")),
+        (STATE_ACCEPTED, _("Accepted by Docdata")),
+        (STATE_UNKNOWN, _("Outcome unknown")),
+        (STATE_REFUSED, _("Refused by Docdata")),
+        (STATE_NOT_SENT, _("Not sent")),
+        (STATE_PENDING, _("In progress at Docdata")),
+        (STATE_DONE, _("Done")),
+        (STATE_FAILED, _("Failed at Docdata")),
+        (STATE_NOT_RECEIVED, _("Never reached Docdata")),
+    )
+
+    docdata_order = models.ForeignKey(
+        DocdataOrder, on_delete=models.CASCADE, related_name="money_requests",
+        verbose_name=_("Docdata order"),
+    )
+    payment = models.ForeignKey(
+        DocdataPayment, on_delete=models.CASCADE, related_name="money_requests",
+        verbose_name=_("payment"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=KIND_CHOICES)
+    amount = models.DecimalField(_("amount"), **AMOUNT_DIGITS)
+    currency = models.CharField(_("currency"), max_length=3)
+    # merchantCaptureReference / merchantRefundReference: string35 in the schema.
+    reference = models.CharField(_("merchant reference"), max_length=35, unique=True)
+    # One submission of a form (or one API call): a second submission is refused.
+    request_key = models.CharField(_("request key"), max_length=64, db_index=True)
+    state = models.CharField(
+        _("state"), max_length=20, choices=STATE_CHOICES, default=STATE_SENDING, db_index=True
+    )
+    docdata_status = models.CharField(_("Docdata status"), max_length=35, blank=True, default="")
+    reason = models.CharField(_("reason"), max_length=250, blank=True, default="")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("user"),
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ("created", "id")
+        verbose_name = _("Docdata capture or refund")
+        verbose_name_plural = _("Docdata captures and refunds")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.amount} {self.currency} {self.state}"

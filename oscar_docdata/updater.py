@@ -19,7 +19,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from oscar_docdata import signals
+from oscar_docdata import money_requests, signals
 from oscar_docdata.gateway.results import StatusReport
 from oscar_docdata.models import DocdataOrder, DocdataPayment, DocdataStatusChange
 from oscar_docdata.status import TOTAL_FIELDS, EngineSettings, OrderState, evaluate
@@ -39,6 +39,8 @@ class StatusUpdate:
     order_fields: list[str] = field(default_factory=list)
     payments_added: list[DocdataPayment] = field(default_factory=list)
     payments_updated: list[DocdataPayment] = field(default_factory=list)
+    #: Recorded captures and refunds whose state this report changed.
+    requests_settled: list[Any] = field(default_factory=list)
 
     @property
     def status_changed(self) -> bool:
@@ -115,6 +117,9 @@ def apply_report(
         update.payments_added = DocdataPayment.objects.bulk_create(new_payments)
     if update.payments_updated:
         _save_payments(update.payments_updated, sorted(changed_fields))
+
+    # Captures and refunds we asked for take the state their report lines show.
+    update.requests_settled = money_requests.reconcile(order, outcome.payments, now=now)
 
     for name, value in outcome.totals.items():
         if getattr(order, name) != value:

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any, TypeVar, overload
 
 import requests
+import urllib3
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 from django.views.decorators.debug import sensitive_variables
@@ -54,6 +55,20 @@ def _network_reason(error: requests.RequestException, timeout: Any,
             return "connection refused"
         return f"connection failed ({type(error).__name__}: {redact_text(text, secrets)[:200]})"
     return f"request failed ({type(error).__name__})"
+
+
+def _never_sent(error: requests.RequestException) -> bool:
+    """Whether ``error`` happened before any byte of the request could reach Docdata."""
+    if isinstance(error, requests.ConnectTimeout):
+        return True
+    if isinstance(error, requests.ConnectionError) and not isinstance(
+        error, requests.exceptions.ChunkedEncodingError
+    ):
+        cause = error.args[0] if error.args else None
+        reason = getattr(cause, "reason", cause)
+        # urllib3 wraps a failed connect (refused, unreachable, DNS) in NewConnectionError.
+        return isinstance(reason, urllib3.exceptions.NewConnectionError)
+    return False
 
 
 class DocdataClient(LegacyClientAPI):
@@ -153,7 +168,9 @@ class DocdataClient(LegacyClientAPI):
             reason = _network_reason(error, timeout, secrets)
             logger.error("Docdata %s for merchant %s (%s) failed: %s", operation,
                          self.merchant_name, subject, reason, extra={"docdata": context})
-            raise DocdataGatewayError(operation, reason) from None
+            raise DocdataGatewayError(
+                operation, reason, request_sent=not _never_sent(error)
+            ) from None
         try:
             reply = parsing.read_reply(operation, response, secrets)
             result = parsing.parse(operation, reader, reply)

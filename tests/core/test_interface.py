@@ -17,6 +17,7 @@ from oscar_docdata.exceptions import (
     DocdataCaptureError,
     DocdataCreateError,
     DocdataGatewayError,
+    DocdataPartialFailure,
     DocdataRefundError,
     DocdataValidationError,
 )
@@ -448,9 +449,11 @@ def test_capture_an_amount_across_payments(docdata, authorized):
                                                          payment(22, amount=2000)]))
     Interface().capture(authorized, Decimal("15.50"), merchant_capture_reference="C1")
     assert amounts(docdata, "capture") == [("21", "1000"), ("22", "550")]
-    # one reference cannot name two captures: it is left out
-    assert all(r.xml().find(".//{*}merchantCaptureReference") is None
-               for r in docdata.requests if r.operation == "capture")
+    # one reference cannot name two captures: each part gets its own
+    references = [r.xml().findtext(".//{*}merchantCaptureReference")
+                  for r in docdata.requests if r.operation == "capture"]
+    assert len(set(references)) == 2 and "C1" not in references
+    assert all(len(reference) <= 35 for reference in references)
 
 
 def test_capture_one_payment(docdata, authorized):
@@ -506,10 +509,15 @@ def test_capture_partial_failure_still_records_what_moved(docdata, authorized):
         registered=3000, acquirer_approved=3000, captured=1000,
         payments=[payment(21, amount=1000, captures=[("CAPTURED", 1000)]),
                   payment(22, amount=2000)]))
-    with pytest.raises(DocdataCaptureError):
+    with pytest.raises(DocdataPartialFailure) as raised:
         Interface().capture(authorized)
     assert docdata.operations() == ["capture", "capture", "status"]
     assert DocdataPayment.objects.get(payment_id=21).amount_debited == Decimal("10.00")
+    # Reported per payment: the first part is done, the second refused.
+    assert [(r.payment.payment_id, r.state) for r in raised.value.requests] == [
+        (21, "done"), (22, "refused")]
+    assert isinstance(raised.value.error, DocdataCaptureError)
+    assert "payment 21: 10.00 EUR done; payment 22: 20.00 EUR refused" in str(raised.value)
 
 
 def test_nothing_to_refund_before_a_capture(docdata, authorized):

@@ -10,6 +10,8 @@ them). For each operation and fault:
 - nothing is half-written: every row of the plugin's tables and of the Oscar tables
   its receivers write (order, status changes, notes, payment events, sources,
   transactions) is unchanged, and no signal is sent; the simulator did nothing either;
+- a capture or refund is recorded as what it is: refused, not sent, or sent with an
+  unknown outcome (which blocks the next one until a status pull settles it);
 - once Docdata is back, the operation succeeds and a notification converges to the
   right status, the Oscar order following.
 """
@@ -27,11 +29,16 @@ import requests
 from oscar.core.loading import get_model
 from oscar.test.factories import create_order
 
-from oscar_docdata.exceptions import REQUEST_ERRORS, DocdataGatewayError
+from oscar_docdata.exceptions import (
+    REQUEST_ERRORS,
+    DocdataGatewayError,
+    DocdataMoneyBlocked,
+    DocdataOutcomeUnknown,
+)
 from oscar_docdata.facade import get_facade
 from oscar_docdata.gateway.values import Address, Amount, Destination, IdealPayment, Name, Shopper
 from oscar_docdata.interface import Interface
-from oscar_docdata.models import DocdataOrder
+from oscar_docdata.models import DocdataMoneyRequest, DocdataOrder
 from oscar_docdata.simulator.models import (
     Capture,
     Chargeback,
@@ -65,6 +72,7 @@ FAULTS: dict[str, str] = {
     "errors": "",  # the operation's DocdataRequestError instead
 }
 OPERATIONS = ("create", "start", "cancel", "capture", "refund", "status")
+MONEY_OPERATIONS = ("capture", "refund")
 
 
 # --- the shop's side ---------------------------------------------------------------------
@@ -238,9 +246,17 @@ def check_failure(operation: str, fault: str, outcome: Any) -> None:
         assert type(outcome) is REQUEST_ERRORS[operation]
         assert outcome.errors == [("INTERNAL_ERROR", "Simulated error.")]
     else:
-        assert type(outcome) is DocdataGatewayError, repr(outcome)
+        # A capture or refund that was sent may have moved money: outcome unknown.
+        unknown = operation in MONEY_OPERATIONS and fault != "refused"
+        expected = DocdataOutcomeUnknown if unknown else DocdataGatewayError
+        assert type(outcome) is expected, repr(outcome)
         assert outcome.operation == operation
         assert FAULTS[fault] in outcome.reason, outcome.reason
+
+
+def recorded_request_state(fault: str) -> str:
+    """How a capture or refund that met ``fault`` is recorded."""
+    return {"errors": "refused", "refused": "not_sent"}.get(fault, "unknown")
 
 
 # --- the matrix --------------------------------------------------------------------------
@@ -261,9 +277,19 @@ def test_fault(operation, fault, shop, settings, closed_port, signal_recorder):
 
     assert snapshot(DOCDATA_MODELS + OSCAR_MODELS + SIMULATOR_MODELS) == before
     assert signal_recorder.empty
+    if operation in MONEY_OPERATIONS:  # recorded, never half-written
+        assert list(DocdataMoneyRequest.objects.values_list("state", flat=True)) == [
+            recorded_request_state(fault)]
 
     # Docdata is back: the operation succeeds, and a notification converges.
     mend_docdata(shop, settings)
+    if operation in MONEY_OPERATIONS and recorded_request_state(fault) == "unknown":
+        # Blocked until a status pull shows the request never reached Docdata.
+        with pytest.raises(DocdataMoneyBlocked):
+            scenario.call(shop, order)
+        settings.DOCDATA_UNKNOWN_OUTCOME_GRACE = 0
+        shop.notified(order, order.status)
+        assert DocdataMoneyRequest.objects.get().state == "not_received"
     if operation == "create":
         order = scenario.call(shop, None)
     elif operation != "status":
