@@ -89,6 +89,13 @@ class MoneyResult:
         return self.update.new_status if self.update else self.requests[0].docdata_order.status
 
 
+def money_note(operation: str, requests: list[DocdataMoneyRequest]) -> str:
+    """The history note of a capture or refund: what and how much, e.g. "refund EUR 4.00"."""
+    total = sum((request.amount for request in requests), Decimal(0))
+    currency = requests[0].currency if requests else ""
+    return f"{operation} {currency} {total}".strip()
+
+
 def _set_state(request: DocdataMoneyRequest, state: str, reason: str) -> None:
     """Record a request's state at once (autocommit: it must survive what follows)."""
     request.state, request.reason = state, reason[:250]
@@ -525,7 +532,7 @@ class Interface:
         if moved:
             try:
                 result.update = self.update_order(order, trigger=trigger, user=user,
-                                                  note=operation)
+                                                  note=money_note(operation, moved))
             except DocdataError as error:
                 # What Docdata accepted stays recorded; the next pull settles it.
                 logger.warning("Docdata order %s: status after %s failed: %s",
