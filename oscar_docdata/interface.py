@@ -20,6 +20,7 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import get_language
 from django.views.decorators.debug import sensitive_variables
 
@@ -595,8 +596,11 @@ class Interface:
         """
         given_reference = args.get(f"merchant_{operation}_reference")
         with self._locked(order) as locked:
-            earlier = list(DocdataMoneyRequest.objects.filter(
-                docdata_order=locked, request_key=request_key))
+            # A reference of the caller's names one request too (references are unique).
+            same = Q(docdata_order=locked, request_key=request_key)
+            if given_reference:
+                same |= Q(reference=str(given_reference)[:35])
+            earlier = list(DocdataMoneyRequest.objects.filter(same))
             if earlier:
                 raise DocdataDuplicateRequest(request_key, earlier)
             if money_requests.unsettled(locked).exists():

@@ -219,3 +219,12 @@ def test_a_payment_without_id_offers_nothing(paid):
     payment_row = DocdataPayment.objects.get()
     payment_row.payment_id = None
     assert Interface.available(payment_row, "refund") == 0
+
+
+def test_a_reference_of_the_shops_own_names_one_request(docdata, paid):
+    docdata.set("refund", replies.refund_reply())
+    docdata.set("status", report())
+    Interface().refund(paid, Decimal("1.00"), merchant_refund_reference="RMA-7")
+    with pytest.raises(DocdataDuplicateRequest):
+        Interface().refund(paid, Decimal("1.00"), merchant_refund_reference="RMA-7")
+    assert sent_refunds(docdata) == [("100", "RMA-7")]
