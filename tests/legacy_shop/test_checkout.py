@@ -171,19 +171,29 @@ def test_refunded(shopper, product, docdata, refund_through):
 
     if refund_through == "facade":
         get_facade().refund(docdata_order)  # the merchant refunds (e.g. the dashboard)
+        settled()
+        # Docdata reports a requested refund NEW first: nothing refunded yet.
+        docdata_order.refresh_from_db()
+        assert docdata_order.status == DocdataOrder.STATUS_PAID
+        assert docdata_order.money_requests.get().state == "pending"
+        docdata.settle_pending(placed.order_key)  # Docdata executes it, and notifies
     else:
         docdata.refund(placed.order_key)  # refunded in Docdata's Back Office
     settled()
 
     docdata_order.refresh_from_db()
-    # The simulator books a refund at once (the real Docdata may report it later).
     assert docdata_order.status == DocdataOrder.STATUS_REFUNDED
     assert (docdata_order.total_captured, docdata_order.total_refunded) == (TOTAL, TOTAL)
     payment = docdata_order.payments.get()
     assert (payment.amount_debited, payment.amount_refunded) == (TOTAL, TOTAL)
     order = Order.objects.get()
+    # The shop's receiver sees the payment line change twice when the refund is
+    # requested through the facade: NEW (nothing refunded yet), then CAPTURED.
+    requested = ([(PAYMENT_UPDATED, Decimal("0.00"), f"{payment.payment_id}:AUTHORIZED")]
+                 if refund_through == "facade" else [])
     assert payment_events(order) == events(
         *paid_events(placed, payment),
+        *requested,
         (PAYMENT_UPDATED, TOTAL, f"{payment.payment_id}:AUTHORIZED"),
         (status_event(DocdataOrder.STATUS_REFUNDED), TOTAL, placed.order_key),
     )
@@ -200,6 +210,7 @@ def test_the_oscar_order_status_follows_the_status_mapping(shopper, product, doc
     assert order.status == "Paid"
 
     get_facade().refund(DocdataOrder.objects.get(order_key=placed.order_key))
+    docdata.settle_pending(placed.order_key)
     settled()
     order.refresh_from_db()
     assert order.status == "Refunded"

@@ -294,6 +294,8 @@ def test_fault(operation, fault, shop, settings, closed_port, signal_recorder):
         order = scenario.call(shop, None)
     elif operation != "status":
         scenario.call(shop, order)
+    if operation in MONEY_OPERATIONS:  # Docdata reports it NEW until it is executed
+        shop.simulator.settle_pending(order.order_key)
     converged = shop.notified(order, scenario.final_status)
     if operation == "create":
         assert converged.merchant_order_id == shop.reference  # not "<reference>-2"
