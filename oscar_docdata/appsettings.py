@@ -39,6 +39,12 @@ DEFAULTS: dict[str, Any] = {
     "DOCDATA_DAYS_TO_PAY": 7,
     "DOCDATA_HOUSE_NUMBER_FIELD": None,
     "DOCDATA_FACADE_CLASS": "oscar_docdata.facade.Facade",
+    # Notifications (and the shopper's return): seconds between two status calls that
+    # requests for one order cause (0: no limit, but requests that arrived before a call
+    # started still share it), and how long a request waits for a call to share or for
+    # its turn before answering 503 with Retry-After (Docdata then retries).
+    "DOCDATA_NOTIFICATION_MIN_INTERVAL": 2.0,
+    "DOCDATA_NOTIFICATION_MAX_WAIT": 3.0,
     # Status engine
     "DOCDATA_PAYMENT_SUCCESS_MARGIN": {"EUR": 100, "USD": 160},
     "DOCDATA_PAID_RULE": "captured",

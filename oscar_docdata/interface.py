@@ -15,12 +15,14 @@ import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.debug import sensitive_variables
 
@@ -61,6 +63,9 @@ EXPIRABLE_STATUSES = (DocdataOrder.STATUS_NEW, DocdataOrder.STATUS_IN_PROGRESS)
 # How many fresh merchant order references create_payment tries when Docdata says a
 # reference is taken (e.g. a create() that timed out after Docdata stored it).
 _REFERENCE_ATTEMPTS = 5
+
+# How often cancel/expire pull again when a newer report overtook theirs.
+_STALE_ATTEMPTS = 3
 
 
 class DocdataAmountError(DocdataValidationError):
@@ -378,14 +383,12 @@ class Interface:
     ) -> StatusUpdate:
         """Ask Docdata for the order's status and apply it (idempotent).
 
-        Holds the order's row lock from before the status call until commit. Gateway
-        errors propagate with nothing written.
+        The status call runs outside any transaction; the order's row lock is held only
+        while its report is applied. A report of a call that started before the one whose
+        report was applied last is not applied (an update without changes). Gateway errors
+        propagate with nothing written.
         """
-        with self._locked(order) as locked:
-            report = self.client_for(locked.merchant_name).status(locked.order_key)
-            update = self._apply(locked, report, trigger=trigger, user=user, note=note)
-        copy_state(locked, order)
-        return update
+        return self._pull_and_apply(order, trigger=trigger, user=user, note=note)
 
     def cancel_order(
         self, order: DocdataOrder, *, trigger: str = DocdataStatusChange.TRIGGER_API,
@@ -395,18 +398,15 @@ class Interface:
 
         The order only becomes cancelled when the report shows no money authorized or
         received. Returns Docdata's cancel result (SUCCESS, ALREADY_CANCELED, NO_PAYMENTS,
-        FAILED, PENDING).
+        FAILED, PENDING). Neither call to Docdata holds the order's row lock.
         """
-        with self._locked(order) as locked:
-            client = self.client_for(locked.merchant_name)
-            result = client.cancel(locked.order_key)
-            logger.info("Docdata order %s: cancel answered %s", locked.order_key, result.result)
-            report = client.status(locked.order_key)
-            self._apply(
-                locked, report, trigger=trigger, user=user, note=note,
-                intended_status=DocdataOrder.STATUS_CANCELLED,
-            )
-        copy_state(locked, order)
+        client = self.client_for(order.merchant_name)
+        result = client.cancel(order.order_key)
+        logger.info("Docdata order %s: cancel answered %s", order.order_key, result.result)
+        self._pull_and_apply(
+            order, trigger=trigger, user=user, note=note,
+            intended_status=DocdataOrder.STATUS_CANCELLED,
+        )
         return result
 
     def expire_order(
@@ -416,21 +416,21 @@ class Interface:
         """Apply the order's status with intended ``expired`` (status rules 5 and 7).
 
         Docdata's report cannot tell an abandoned order from a new one, so shops expire
-        by age; the status is still pulled first, and an order with money authorized or
-        received takes that status instead. Returns None when the order had left
-        ``new``/``in_progress`` before the row lock was taken.
+        by age; the status is still pulled first (without the row lock), and an order
+        with money authorized or received takes that status instead. Returns None when
+        the order is no longer ``new``/``in_progress``, before the status call or under
+        the row lock when the report would be applied.
         """
-        with self._locked(order) as locked:
-            if locked.status not in EXPIRABLE_STATUSES:
-                update = None
-            else:
-                report = self.client_for(locked.merchant_name).status(locked.order_key)
-                update = self._apply(
-                    locked, report, trigger=trigger, user=user, note=note,
-                    intended_status=DocdataOrder.STATUS_EXPIRED,
-                )
-        copy_state(locked, order)
-        return update
+        self.client_for(order.merchant_name)  # a misconfigured order fails first
+        current = DocdataOrder.objects.get(pk=order.pk)
+        if current.status not in EXPIRABLE_STATUSES:
+            # Nothing to expire, so no status call (the caller's copy may be old).
+            copy_state(current, order)
+            return None
+        return self._pull_and_apply(
+            order, trigger=trigger, user=user, note=note,
+            intended_status=DocdataOrder.STATUS_EXPIRED, only_from=EXPIRABLE_STATUSES,
+        )
 
     def order_status_changed(
         self, docdata_order: DocdataOrder, old_status: str, new_status: str
@@ -679,6 +679,57 @@ class Interface:
         self.client_for(order.merchant_name)
         with transaction.atomic():
             yield DocdataOrder.objects.select_for_update().get(pk=order.pk)
+
+    def _pull_and_apply(
+        self, order: DocdataOrder, *, intended_status: str | None = None,
+        only_from: tuple[str, ...] | None = None, **kwargs: Any,
+    ) -> Any:
+        """Pull the status without any lock, then apply it under the order's row lock.
+
+        With an intended status a stale report is pulled again (a few times): the newer
+        report that made it stale was applied without the intention. ``only_from``: the
+        statuses the locked order must still have, else nothing is applied (None).
+        """
+        client = self.client_for(order.merchant_name)
+        attempts = _STALE_ATTEMPTS if intended_status else 1
+        for attempt in range(1, attempts + 1):
+            started = timezone.now()
+            report = client.status(order.order_key)
+            with self._locked(order) as locked:
+                if only_from is not None and locked.status not in only_from:
+                    update = None
+                    break
+                stale = not self._is_newest(locked, started)
+                if stale:
+                    update = StatusUpdate(
+                        order=locked, old_status=locked.status, new_status=locked.status
+                    )
+                    if attempt < attempts:
+                        continue
+                    break
+                # The pull's start dates the report (e.g. for settling unknown captures).
+                update = self._apply(
+                    locked, report, intended_status=intended_status, now=started, **kwargs
+                )
+                # A queryset UPDATE: ``updated`` stays as it is, a pull is not a change.
+                DocdataOrder.objects.filter(pk=locked.pk).update(status_report_pulled=started)
+                locked.status_report_pulled = started
+                break
+        copy_state(locked, order)
+        return update
+
+    @staticmethod
+    def _is_newest(locked: DocdataOrder, started: datetime) -> bool:
+        """Whether a report of a call started at ``started`` may be applied to ``locked``."""
+        applied = locked.status_report_pulled
+        if applied is None or started >= applied:
+            return True
+        logger.info(
+            "Docdata order %s: report of a status call started %s not applied: one of a "
+            "call started %s was applied already", locked.order_key, started.isoformat(),
+            applied.isoformat(),
+        )
+        return False
 
     def _apply(self, locked: DocdataOrder, report: Any, **kwargs: Any) -> StatusUpdate:
         return apply_report(

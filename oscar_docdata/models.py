@@ -93,6 +93,19 @@ class DocdataOrder(models.Model):
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
 
+    # Bookkeeping of status pulls (see oscar_docdata.operations.pulls). Written with
+    # UPDATE statements that leave ``updated`` alone: they record pulls, not changes.
+    status_report_pulled = models.DateTimeField(
+        _("status report pulled"), null=True, blank=True, editable=False,
+        help_text=_("When the status call whose report was applied last started; "
+                    "a report of an earlier call is not applied."),
+    )
+    status_pull_started = models.DateTimeField(
+        _("notification pull started"), null=True, blank=True, editable=False,
+        help_text=_("When the last status call granted to a notification or return "
+                    "started; the next one waits DOCDATA_NOTIFICATION_MIN_INTERVAL."),
+    )
+
     objects = DocdataOrderManager()
 
     class Meta:

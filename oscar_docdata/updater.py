@@ -213,5 +213,6 @@ def copy_state(source: DocdataOrder, target: DocdataOrder) -> None:
     """Give ``target`` (the caller's instance) the values of the updated ``source``."""
     if source is target:
         return
-    for name in ("status", "updated", *(name for name, _attr in TOTAL_FIELDS)):
+    for name in ("status", "updated", "status_report_pulled",
+                 *(name for name, _attr in TOTAL_FIELDS)):
         setattr(target, name, getattr(source, name))

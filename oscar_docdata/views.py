@@ -2,16 +2,21 @@
 
 Both only pull the order's status from Docdata (a GET that changes state, as Docdata's
 protocol requires); neither trusts its parameters for anything but finding the order.
-Both are built on ``UpdateOrderMixin``, the old package's base class of these views.
+Both are built on ``UpdateOrderMixin``, the old package's base class of these views, and
+share status calls for one order (``oscar_docdata.operations.pulls``): a burst of requests
+causes at most one call per ``DOCDATA_NOTIFICATION_MIN_INTERVAL``.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import resolve_url
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -22,6 +27,7 @@ from oscar_docdata.exceptions import DocdataError
 from oscar_docdata.facade import get_facade
 from oscar_docdata.interface import CALLBACKS, Interface
 from oscar_docdata.models import DocdataOrder, DocdataStatusChange
+from oscar_docdata.operations import pulls
 from oscar_docdata.signals import return_view_called, send_logged, status_changed_view_called
 from oscar_docdata.updater import StatusUpdate
 
@@ -36,6 +42,7 @@ TOO_LONG = _("Parameter too long: %(name)s")
 INVALID = _("Invalid parameter: %(name)s")
 UNKNOWN_ORDER = _("Unknown order")
 UNAVAILABLE = _("Docdata is unavailable, please retry")
+BUSY = _("The order's status is being updated, please retry")
 OK = "ok"
 
 
@@ -118,19 +125,40 @@ class UpdateOrderMixin:
         return order
 
     def update_order(self, order: DocdataOrder) -> StatusUpdate:
-        """Ask Docdata for ``order``'s status and apply it (locks the order's row)."""
+        """Ask Docdata for ``order``'s status and apply it (one status call, every time)."""
         if self._facade is None:
             self._facade = self.get_facade()
         return self._facade.update_order(order, trigger=self.trigger)
 
+    def pull_status(self, order: DocdataOrder, *, arrived: Any = None,
+                    deadline: float | None = None) -> pulls.PullOutcome:
+        """Get ``order`` a status call that started after ``arrived``, shared with the
+        other requests for it and rate-limited (see :mod:`oscar_docdata.operations.pulls`).
 
+        The call itself is ``update_order()``, so a subclass's override still makes it;
+        its gateway errors propagate.
+        """
+        return pulls.coalesced_pull(
+            order, lambda: self.update_order(order), arrived=arrived, deadline=deadline
+        )
+
+    def start_wait(self) -> tuple[Any, float]:
+        """This request's arrival time and the monotonic deadline of its wait."""
+        return timezone.now(), time.monotonic() + pulls.max_wait()
+
+
+# Not in a request-wide transaction (ATOMIC_REQUESTS): the grant of a status call must be
+# seen by the other requests at once, and no row lock may last while Docdata answers.
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
 @method_decorator(csrf_exempt, name="dispatch")
 class StatusChangedNotificationView(UpdateOrderMixin, View):
     """Docdata's update notification: ``GET update_order/?order_id=<merchantOrderReference>``.
 
     400 for a bad parameter and 404 for an unknown order, both without calling Docdata;
-    503 when Docdata cannot be asked (so Docdata retries), with nothing changed;
-    200 ``ok`` once the status is applied.
+    503 when Docdata cannot be asked (so Docdata retries), with nothing changed; 503 with
+    ``Retry-After`` when no status call that started after the request arrived was applied
+    within ``DOCDATA_NOTIFICATION_MAX_WAIT`` (coalescing, rate limit); 200 ``ok`` once one
+    was.
     """
 
     http_method_names = ["get", "head"]
@@ -138,6 +166,7 @@ class StatusChangedNotificationView(UpdateOrderMixin, View):
     trigger = DocdataStatusChange.TRIGGER_NOTIFICATION
 
     def get(self, request: HttpRequest) -> HttpResponse:
+        arrived, deadline = self.start_wait()
         try:
             reference = self.get_order_slug()
         except BadParameter as error:
@@ -147,18 +176,28 @@ class StatusChangedNotificationView(UpdateOrderMixin, View):
             return text_response(UNKNOWN_ORDER, 404)
         for order in orders:
             try:
-                self.update_order(order)
+                outcome = self.pull_status(order, arrived=arrived, deadline=deadline)
             except DocdataError as error:
                 logger.warning(
                     "Docdata notification for %s: status update failed: %s", reference, error
                 )
                 return text_response(UNAVAILABLE, 503)
+            if not outcome.fresh:
+                # Answering 200 would tell Docdata the change was seen: it was not yet.
+                logger.info(
+                    "Docdata notification for %s: no status call could start in time "
+                    "(rate limit), answering 503", reference,
+                )
+                response = text_response(BUSY, 503)
+                response["Retry-After"] = str(outcome.retry_after)
+                return response
         for order in orders:
             send_logged(status_changed_view_called, sender=type(self), request=request,
                         order=order)
         return text_response(OK, 200)
 
 
+@method_decorator(transaction.non_atomic_requests, name="dispatch")
 @method_decorator(csrf_exempt, name="dispatch")
 class OrderReturnView(UpdateOrderMixin, View):
     """The shopper back from the menu: ``GET return/?callback=…&order_id=<order key>``.
@@ -167,7 +206,8 @@ class OrderReturnView(UpdateOrderMixin, View):
     ``return_view_called`` may return a response (a receiver that raises is logged and
     skipped); otherwise the shopper is redirected
     to DOCDATA_SUCCESS_URL, _PENDING_URL, _CANCELLED_URL or _ERROR_URL. When Docdata
-    cannot be asked the shopper goes to the pending URL.
+    cannot be asked, or no shared status call is applied within
+    DOCDATA_NOTIFICATION_MAX_WAIT, the shopper goes to the pending URL (never a 503).
     """
 
     http_method_names = ["get", "head"]
@@ -180,6 +220,7 @@ class OrderReturnView(UpdateOrderMixin, View):
     }
 
     def get(self, request: HttpRequest) -> HttpResponse:
+        arrived, deadline = self.start_wait()
         try:
             callback = single_parameter(request, "callback").upper()
             order_key = self.get_order_slug()
@@ -194,13 +235,24 @@ class OrderReturnView(UpdateOrderMixin, View):
 
         destination = callback
         try:
-            self.update_order(order)
+            outcome = self.pull_status(order, arrived=arrived, deadline=deadline)
         except DocdataError as error:
             logger.warning(
                 "Docdata return for order %s: status update failed, showing pending: %s",
                 order.order_key, error,
             )
             destination = "PENDING"
+        else:
+            if not outcome.fresh:
+                logger.info(
+                    "Docdata return for order %s: no status call could start in time "
+                    "(rate limit), showing pending", order.order_key,
+                )
+                destination = "PENDING"
+            if not outcome.pulled:
+                # Another request's call was shared (or none came): show what is stored
+                # now, not the copy read before (receivers of return_view_called see it).
+                order.refresh_from_db()
 
         for _receiver, response in send_logged(
             return_view_called, sender=type(self), request=request, order=order,

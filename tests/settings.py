@@ -122,3 +122,9 @@ LOGGING = {
     "handlers": {"null": {"class": "logging.NullHandler"}},
     "loggers": {"oscar_docdata": {"handlers": ["null"], "level": "INFO"}},
 }
+
+# No minimum interval between the status calls of notifications for one order: many tests
+# notify one order several times in a row and would each wait for it. Requests are still
+# coalesced; tests/core/test_notification_coalescing.py and
+# tests/proving/test_notification_burst.py set their own values.
+DOCDATA_NOTIFICATION_MIN_INTERVAL = 0

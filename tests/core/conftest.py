@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from decimal import Decimal
@@ -18,6 +19,24 @@ from oscar_docdata.testing import replies
 from oscar_docdata.testing.canned import canned_docdata
 
 _numbers = itertools.count(1)
+
+
+#: An UPDATE of only the status pull bookkeeping (``status_report_pulled`` or
+#: ``status_pull_started``): a record that a call was made, not a change of the order.
+PULL_BOOKKEEPING = re.compile(
+    r'^UPDATE "oscar_docdata_docdataorder" SET "status_(report_pulled|pull_started)" = '
+    r"(NULL|'[^']*'|\S+) WHERE [^,]*$"
+)
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+def data_writes(queries: Any) -> list[str]:
+    """The writing statements of captured ``queries``, without the pull bookkeeping."""
+    return [
+        query["sql"] for query in queries.captured_queries
+        if query["sql"].lstrip().upper().startswith(WRITES)
+        and not PULL_BOOKKEEPING.match(query["sql"].strip())
+    ]
 
 
 def key_for(number: int) -> str:

@@ -92,7 +92,9 @@ def test_notification_and_return_at_the_same_moment():
     finally:
         log.disconnect()
 
-    assert len(adapter.requests) == 2 * ROUNDS  # every request did ask Docdata
+    # Each request got a status call that started after it arrived: its own, or the other's
+    # when that one was granted after it arrived (coalesced).
+    assert ROUNDS <= len(adapter.requests) <= 2 * ROUNDS
     assert set(DocdataOrder.objects.values_list("status", flat=True)) == {"paid"}
     assert DocdataPayment.objects.count() == 2 * ROUNDS
     assert DocdataStatusChange.objects.count() == ROUNDS

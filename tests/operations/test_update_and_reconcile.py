@@ -13,6 +13,8 @@ import pytest
 from django.core.management import get_commands, load_command_class
 
 from oscar_docdata.models import DocdataOrder
+from oscar_docdata.testing.canned import canned_docdata
+from oscar_docdata.testing.replies import status_reply
 from tests.operations.conftest import run_command
 
 
@@ -275,7 +277,10 @@ def test_an_order_deleted_after_it_was_read_is_reported_as_deleted(make_order):
     preloaded = preload(DocdataOrder.objects.order_by("pk"))
     DocdataOrder.objects.filter(pk=gone.pk).delete()
 
-    result = update_task("command", preloaded=preloaded)(gone.pk)
+    # The status is pulled before the row is locked: Docdata still knows the order.
+    with canned_docdata() as docdata:
+        docdata.set("status", status_reply(registered=0))
+        result = update_task("command", preloaded=preloaded)(gone.pk)
 
     assert (result.outcome, result.reason) == (Outcome.FAILED, "deleted")
     assert gone.order_key in result.label

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('oscar_docdata', '0006_remove_stale_content_types'),
+        ('oscar_docdata', '0007_status_pulls'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
