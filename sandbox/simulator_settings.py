@@ -53,6 +53,8 @@ DOCDATA_SIMULATOR_UPDATE_URLS = {
     DOCDATA_MERCHANT_NAME: f"http://{SANDBOX_HOST}:{SANDBOX_PORT}/api/docdata/update_order/?order_id="
 }
 DOCDATA_SIMULATOR_NOTIFY = "thread"
+# DOCDATA_SIMULATOR_SETTLE_SECONDS keeps its default (10 s): the shop's refunds and
+# captures show as pending for a few seconds, as with Docdata, then the shop is notified.
 # Enabled explicitly, so that it also answers with SANDBOX_DEBUG=0. This process has
 # no users or sessions (nor the shop's admin): its overview is open to whoever reaches
 # it, like the rest of the sandbox on this machine. A shop mounting the simulator in

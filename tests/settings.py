@@ -105,6 +105,9 @@ DOCDATA_BASE_URL = "http://127.0.0.1:9/ps"
 DOCDATA_TIMEOUT = 5
 # DEBUG is off, as in production: the simulator answers only when enabled explicitly.
 DOCDATA_SIMULATOR_ENABLED = True
+# Captures and refunds requested over SOAP stay NEW until a test settles, fails or
+# cancels them (settle_pending etc.): tests see the pending state and never race a clock.
+DOCDATA_SIMULATOR_SETTLE_SECONDS = None
 DOCDATA_ORDER_STATUS_MAPPING = {
     "paid": "Paid",
     "refunded": "Refunded",

@@ -48,6 +48,11 @@ DEFAULTS: dict[str, Any] = {
     "DOCDATA_SIMULATOR_XSD_VERSION": "1.3.14",
     # Check every reply against the XSD before sending it (a fault if it fails): for tests.
     "DOCDATA_SIMULATOR_CHECK_REPLIES": False,
+    # Seconds a capture or refund requested over SOAP takes to move the money: booked NEW,
+    # STARTED after half of them, CAPTURED (and in the totals) after all of them, as the
+    # live service reports them. 0: CAPTURED at once; None: only by an explicit action
+    # (settle-pending, fail-pending, cancel-pending).
+    "DOCDATA_SIMULATOR_SETTLE_SECONDS": 10.0,
     # The first payment id handed out (ids then grow by one across all orders).
     "DOCDATA_SIMULATOR_FIRST_PAYMENT_ID": 4000000001,
 }

@@ -13,7 +13,7 @@ state                                                  result            what ch
 =====================================================  ================  =================
 order already cancelled                                ALREADY_CANCELED  nothing
 no payment attempts                                    NO_PAYMENTS       order cancelled
-some attempt has a CAPTURED capture                    FAILED            nothing
+some attempt has a CAPTURED, NEW or STARTED capture   FAILED            nothing
 some attempt still in progress (redirected to the      PENDING           those attempts
 bank/3-D Secure, bank transfer awaiting money, …)                        CANCEL_REQUESTED,
                                                                          authorized ones
@@ -27,16 +27,26 @@ otherwise (authorized-not-captured or finished)        SUCCESS           authori
 Expiry (``expire``) marks the order expired and cancels its open attempts. Docdata's
 report cannot tell an expired order from a new one when it has no attempts: the
 plugin expires orders by age, not from the report.
+
+Money moves as in the live service: a capture or refund requested over SOAP is booked
+NEW, becomes STARTED after half of ``DOCDATA_SIMULATOR_SETTLE_SECONDS`` and CAPTURED
+after all of it (promoted lazily by :func:`advance_money` whenever the order's money
+is read or changed), or is settled, failed or cancelled explicitly (the ``*-pending``
+actions). Only CAPTURED lines count in the totals, but NEW and STARTED ones already
+reduce what can be captured or refunded: a second request must not move the same
+money twice. Back Office events (the ``capture``/``refund`` actions) book CAPTURED.
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from datetime import timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, connections, router, transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from oscar_docdata.money import from_minor_units, to_minor_units
@@ -57,9 +67,17 @@ IN_PROGRESS = frozenset({
     "AUTHORIZATION_REQUESTED",
 })
 
+#: Statuses of a capture or refund whose money is on its way (not in the totals yet).
+PENDING_MONEY = frozenset({"NEW", "STARTED"})
+#: Statuses of a capture or refund that takes its amount off what is still available.
+MOVING_MONEY = PENDING_MONEY | {"CAPTURED"}
+
 OUTCOMES = ("paid", "authorized", "pending", "cancelled", "failed")
+#: Explicit ends of pending captures and refunds: action → the status it sets.
+PENDING_ACTIONS = {"settle-pending": "CAPTURED", "fail-pending": "FAILED",
+                   "cancel-pending": "CANCELED"}
 ACTIONS = ("pay", "authorize", "capture", "refund", "chargeback", "reverse", "cancel",
-           "expire", "fail")
+           "expire", "fail", *PENDING_ACTIONS)
 
 _PAYMENT_ID_COUNTER = "payment_id"
 
@@ -132,14 +150,20 @@ def charged_back(attempt: PaymentAttempt) -> int:
     return sum(c.amount for c in attempt.chargebacks.all() if c.status == "CHARGED")
 
 
+def _moving(lines: Iterable) -> int:
+    return sum(line.amount for line in lines if line.status in MOVING_MONEY)
+
+
 def capturable(attempt: PaymentAttempt) -> int:
+    """Authorized minus every capture that is done or under way."""
     if attempt.status != "AUTHORIZED":
         return 0
-    return attempt.amount - captured(attempt)
+    return attempt.amount - _moving(attempt.captures.all())
 
 
 def refundable(attempt: PaymentAttempt) -> int:
-    return captured(attempt) - refunded(attempt)
+    """Captured minus every refund that is done or under way."""
+    return captured(attempt) - _moving(attempt.refunds.all())
 
 
 def remaining(order: SimulatedOrder) -> int:
@@ -174,6 +198,16 @@ def ensure_method(order: SimulatedOrder, method: str) -> None:
 def _positive(amount: int | None) -> None:
     if amount is not None and amount <= 0:
         raise SimulationError(_("The amount must be positive."))
+
+
+def _pending_note(message: str, lines: Iterable, attempt: PaymentAttempt) -> str:
+    """``message``, plus how much of it is still pending (so not in the totals yet)."""
+    text = message % {"id": attempt.payment_id}
+    pending = sum(line.amount for line in lines if line.status in PENDING_MONEY)
+    if pending:
+        text += " " + _("%(amount)s of it is still pending.") % {
+            "amount": money(pending, attempt.currency)}
+    return text
 
 
 def _within(attempt: PaymentAttempt, amount: int | None, available: int, too_much: str) -> int:
@@ -226,38 +260,50 @@ def default_details(order: SimulatedOrder, method: str, issuer: str | None = Non
                                 issuer=issuer)
 
 
+def booking_status(requested: bool) -> str:
+    """The status a new capture or refund starts in: NEW when ``requested`` over SOAP
+    (unless DOCDATA_SIMULATOR_SETTLE_SECONDS is 0), CAPTURED for Back Office events."""
+    if requested and sim_settings.DOCDATA_SIMULATOR_SETTLE_SECONDS != 0:
+        return "NEW"
+    return "CAPTURED"
+
+
 def add_capture(attempt: PaymentAttempt, amount: int | None = None, *, reference: str = "",
-                description: str = "") -> Capture:
+                description: str = "", requested: bool = False) -> Capture:
+    """Book a capture; ``requested``: by a SOAP request, so it starts pending."""
     _positive(amount)
     available = capturable(attempt)
     if attempt.status != "AUTHORIZED":
         raise SimulationError(_("Payment %(id)s is not authorized (status %(status)s).")
                               % {"id": attempt.payment_id, "status": attempt.status})
     if available <= 0:
-        raise SimulationError(_("Payment %(id)s has nothing left to capture.")
-                              % {"id": attempt.payment_id})
+        raise SimulationError(_pending_note(
+            _("Payment %(id)s has nothing left to capture."), attempt.captures.all(), attempt))
     amount = _within(
         attempt, amount, available,
         _("Cannot capture %(amount)s: only %(available)s is left on payment %(id)s."))
-    return Capture.objects.create(attempt=attempt, status="CAPTURED", amount=amount,
+    return Capture.objects.create(attempt=attempt, status=booking_status(requested),
+                                  amount=amount,
                                   currency=attempt.currency, reference=reference[:35],
                                   reason=description[:250])
 
 
 def add_refund(attempt: PaymentAttempt, amount: int | None = None, *,
-               reference: str = "", description: str = "") -> Refund:
+               reference: str = "", description: str = "", requested: bool = False) -> Refund:
+    """Book a refund; ``requested``: by a SOAP request, so it starts pending."""
     _positive(amount)
     if captured(attempt) <= 0:
         raise SimulationError(_("Payment %(id)s has no capture to refund.")
                               % {"id": attempt.payment_id})
     available = refundable(attempt)
     if available <= 0:
-        raise SimulationError(_("Payment %(id)s is refunded in full already.")
-                              % {"id": attempt.payment_id})
+        raise SimulationError(_pending_note(
+            _("Payment %(id)s is refunded in full already."), attempt.refunds.all(), attempt))
     amount = _within(
         attempt, amount, available,
         _("Cannot refund %(amount)s: only %(available)s of payment %(id)s is refundable."))
-    return Refund.objects.create(attempt=attempt, status="CAPTURED", amount=amount,
+    return Refund.objects.create(attempt=attempt, status=booking_status(requested),
+                                 amount=amount,
                                  currency=attempt.currency, reference=reference[:35],
                                  reason=description[:250])
 
@@ -295,6 +341,91 @@ def add_reversal(attempt: PaymentAttempt, amount: int | None = None, *,
     attempt.reversal_reason = reason[:250]
     attempt.save(update_fields=["reversal_amount", "reversal_reason", "updated"])
     return attempt
+
+
+# --- captures and refunds on their way -------------------------------------------------
+
+
+def _money_lines(attempts: Iterable[PaymentAttempt]) -> list:
+    """Every capture and refund of ``attempts``, captures first."""
+    attempts = list(attempts)
+    return ([c for a in attempts for c in a.captures.all()]
+            + [r for a in attempts for r in a.refunds.all()])
+
+
+def _due_status(line, now) -> str:
+    """What ``line``'s age makes of it (never back: only NEW → STARTED → CAPTURED)."""
+    seconds = sim_settings.DOCDATA_SIMULATOR_SETTLE_SECONDS
+    if seconds is None:
+        return line.status
+    age = now - line.created
+    if age >= timedelta(seconds=float(seconds)):
+        return "CAPTURED"
+    if age >= timedelta(seconds=float(seconds) / 2) and line.status == "NEW":
+        return "STARTED"
+    return line.status
+
+
+def advance_money(order: SimulatedOrder, attempts: list[PaymentAttempt] | None = None) -> bool:
+    """Promote the (locked) order's pending captures and refunds that are due by age.
+
+    ``attempts``: the order's attempts with their lines prefetched (updated in place).
+    True when a line became CAPTURED: the caller must then notify the merchant.
+    """
+    if sim_settings.DOCDATA_SIMULATOR_SETTLE_SECONDS is None:
+        return False
+    now = timezone.now()
+    settled = False
+    for line in _money_lines(attempts_of(order) if attempts is None else attempts):
+        if line.status not in PENDING_MONEY:
+            continue
+        status = _due_status(line, now)
+        if status != line.status:
+            line.status = status
+            line.save(update_fields=["status"])
+            settled = settled or status == "CAPTURED"
+    return settled
+
+
+def advance_and_notify(order: SimulatedOrder,
+                       attempts: list[PaymentAttempt] | None = None) -> bool:
+    """:func:`advance_money`, notifying the merchant when money became CAPTURED."""
+    settled = advance_money(order, attempts)
+    if settled:
+        notifications.order_changed(order)
+    return settled
+
+
+def advance_all() -> None:
+    """Promote what is due on every order with pending lines (the overview shows them)."""
+    if sim_settings.DOCDATA_SIMULATOR_SETTLE_SECONDS is None:
+        return
+    keys = set(SimulatedOrder.objects.filter(
+        attempts__captures__status__in=PENDING_MONEY).values_list("order_key", flat=True))
+    keys |= set(SimulatedOrder.objects.filter(
+        attempts__refunds__status__in=PENDING_MONEY).values_list("order_key", flat=True))
+    for key in sorted(keys):
+        with transaction.atomic():
+            advance_and_notify(locked(key))
+
+
+def end_pending(order: SimulatedOrder, status: str, reference: str | None = None,
+                reason: str = "") -> list:
+    """Give the order's pending captures and refunds (those with merchant ``reference``,
+    default all) their final ``status``: CAPTURED, FAILED or CANCELED."""
+    lines = [line for line in _money_lines(attempts_of(order))
+             if line.status in PENDING_MONEY and reference in (None, line.reference)]
+    if not lines:
+        if reference is None:
+            raise SimulationError(_("No capture or refund of this order is pending."))
+        raise SimulationError(_("No pending capture or refund has the reference "
+                                "%(reference)s.") % {"reference": reference})
+    for line in lines:
+        line.status = status
+        if reason:
+            line.reason = reason[:250]
+        line.save(update_fields=["status", "reason"])
+    return lines
 
 
 # --- order-level actions --------------------------------------------------------------
@@ -377,7 +508,7 @@ def cancel(order: SimulatedOrder) -> str:
     if order.cancelled:
         return "ALREADY_CANCELED"
     attempts = attempts_of(order)
-    if any(captured(a) > 0 for a in attempts):
+    if any(_moving(a.captures.all()) > 0 for a in attempts):  # a capture under way too
         return "FAILED"
     result = "NO_PAYMENTS" if not attempts else "SUCCESS"
     for attempt in attempts:
@@ -394,8 +525,9 @@ def cancel(order: SimulatedOrder) -> str:
 def close(order: SimulatedOrder, *, expire: bool) -> list[PaymentAttempt]:
     """Docdata ends the order (cancelled or expired): open attempts become CANCELED."""
     attempts = attempts_of(order)
-    if any(captured(a) > 0 for a in attempts):
-        raise SimulationError(_("The order has captured payments: refund them instead."))
+    if any(_moving(a.captures.all()) > 0 for a in attempts):
+        raise SimulationError(_("The order has captured payments (or captures under way): "
+                                "refund them instead."))
     if expire and order.expired:
         raise SimulationError(_("The order has expired already."))
     closing = [a for a in attempts
@@ -446,14 +578,23 @@ def settle_order(order_key: str, outcome: str, method: str | None = None,
 
 
 def perform(order_key: str, action: str, *, amount: Decimal | None = None,
-            method: str | None = None) -> str:
-    """Run a later event (``docdata_simulate`` and the overview) and say what happened."""
+            method: str | None = None, reference: str | None = None,
+            reason: str | None = None) -> str:
+    """Run a later event (``docdata_simulate`` and the overview) and say what happened.
+
+    ``reference`` and ``reason`` apply to the ``*-pending`` actions only: the merchant
+    reference of the line(s) to end (default: every pending line) and a failure reason.
+    """
     if action not in ACTIONS:
         raise SimulationError(_("Unknown action %(action)s; choose one of %(actions)s.")
                               % {"action": action, "actions": ", ".join(ACTIONS)})
     with transaction.atomic():
         order = _locked_or_error(order_key)
-        message = _ACTION_HANDLERS[action](order, amount, method)
+        advance_money(order)  # notified below in any case
+        if action in PENDING_ACTIONS:
+            message = _do_end_pending(order, PENDING_ACTIONS[action], reference, reason)
+        else:
+            message = _ACTION_HANDLERS[action](order, amount, method)
         notifications.order_changed(order)
     return message
 
@@ -535,6 +676,18 @@ def _do_fail(order, amount, method) -> str:
     attempt = finish_unpaid(order, "AUTHORIZATION_FAILED", method, _("Simulated failure"))
     return _("Payment %(id)s (%(method)s) failed.") % {"id": attempt.payment_id,
                                                      "method": attempt.method}
+
+
+def _do_end_pending(order, status, reference, reason) -> str:
+    if status == "FAILED" and not reason:
+        reason = _("Simulated failure")
+    lines = end_pending(order, status, reference or None, reason or "")
+    return " ".join(
+        (_("Capture %(amount)s of payment %(id)s is now %(status)s.") if isinstance(line, Capture)
+         else _("Refund %(amount)s of payment %(id)s is now %(status)s."))
+        % {"amount": money(line.amount, line.currency), "id": line.attempt.payment_id,
+           "status": status}
+        for line in lines)
 
 
 _ACTION_HANDLERS: dict[str, Callable[[SimulatedOrder, Decimal | None, str | None], str]] = {

@@ -105,10 +105,17 @@ class ActionForm(forms.Form):
         ("cancel", _("Cancel")),
         ("expire", _("Expire")),
         ("fail", _("Fail")),
+        ("settle-pending", _("Settle pending captures/refunds")),
+        ("fail-pending", _("Fail pending captures/refunds")),
+        ("cancel-pending", _("Cancel pending captures/refunds")),
     ])
     amount = forms.DecimalField(label=_("Amount (empty: all)"), required=False, min_value=0,
                                 max_digits=15, decimal_places=3)
     method = forms.ChoiceField(label=_("Method"), required=False)
+    reference = forms.CharField(label=_("Merchant reference (pending lines; empty: all)"),
+                                required=False, max_length=35)
+    reason = forms.CharField(label=_("Reason (failing pending lines)"), required=False,
+                             max_length=250)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

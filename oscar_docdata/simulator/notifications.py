@@ -49,6 +49,8 @@ class Job:
     reference: str
     url: str | None
     attempt: int = 1
+    #: For a change due later: :func:`wait_until_idle` does not wait for it.
+    later: bool = False
 
 
 def update_url(order: SimulatedOrder) -> str | None:
@@ -65,19 +67,24 @@ def update_url(order: SimulatedOrder) -> str | None:
     return f"{order.origin}{path}?order_id="
 
 
-def order_changed(order: SimulatedOrder) -> None:
-    """Schedule a notification for ``order``, sent after the transaction commits."""
+def order_changed(order: SimulatedOrder, *, delay: float = 0.0) -> None:
+    """Schedule a notification for ``order``, sent after the transaction commits.
+
+    ``delay``: seconds to wait after the commit (a change that is due later, e.g. a
+    pending capture). Only the worker thread can wait: other modes skip such a one.
+    """
     mode = sim_settings.DOCDATA_SIMULATOR_NOTIFY
-    if mode == "off":
+    if mode == "off" or (delay and mode == "sync"):
         return
     if mode not in MODES:
         raise ValueError(f"DOCDATA_SIMULATOR_NOTIFY must be one of {MODES}, not {mode!r}")
     # The URL is resolved now, in the thread that knows the request's URLconf.
-    job = Job(order.pk, order.order_key, order.merchant_order_reference, update_url(order))
-    transaction.on_commit(lambda: _dispatch(job, mode))
+    job = Job(order.pk, order.order_key, order.merchant_order_reference, update_url(order),
+              later=bool(delay))
+    transaction.on_commit(lambda: _dispatch(job, mode, delay))
 
 
-def _dispatch(job: Job, mode: str) -> None:
+def _dispatch(job: Job, mode: str, delay: float = 0.0) -> None:
     if mode == "sync":
         delay = deliver(job)
         while delay is not None:
@@ -85,7 +92,7 @@ def _dispatch(job: Job, mode: str) -> None:
             job = replace(job, attempt=job.attempt + 1)
             delay = deliver(job)
     else:
-        worker.submit(job)
+        worker.submit(job, delay)
 
 
 def _session() -> requests.Session:
@@ -192,10 +199,11 @@ class Worker:
                 self._condition.notify_all()
 
     def wait_until_idle(self, timeout: float = 10.0) -> bool:
-        """Block until nothing is queued or being sent; False on timeout."""
+        """Block until nothing is queued (but changes due later) or being sent; False on
+        timeout."""
         deadline = time.monotonic() + timeout
         with self._condition:
-            while self._queue or self._busy:
+            while self._busy or any(not job.later for _due, _n, job in self._queue):
                 left = deadline - time.monotonic()
                 if left <= 0:
                     return False

@@ -16,6 +16,7 @@ from django.urls import reverse
 from lxml import etree
 
 from . import accounts, engine, flows, methods, notifications, reads, totals
+from .conf import sim_settings
 from .engine import SimulationError
 from .models import PaymentAttempt, SimulatedOrder
 from .report import report
@@ -31,6 +32,9 @@ from .soap import (
     localname,
     success,
 )
+
+#: Seconds after a pending line is due before the reminder notification (clock skew).
+SETTLE_MARGIN = 1.0
 
 #: Elements that may repeat and are stored as lists.
 REPEATED = {"item", "totalVatAmount"}
@@ -402,8 +406,9 @@ def _proceed_paypal(call: Call, attempt: PaymentAttempt, result: etree._Element)
 
 def cancel(call: Call) -> etree._Element:
     order = _order(call)
+    settled = engine.advance_money(order)
     result = engine.cancel(order)
-    if result in ("SUCCESS", "PENDING", "NO_PAYMENTS"):
+    if settled or result in ("SUCCESS", "PENDING", "NO_PAYMENTS"):
         notifications.order_changed(order)
     return E.cancelSuccess(success(), E.result(result))
 
@@ -418,15 +423,27 @@ def _amount_for(call: Call, attempt: PaymentAttempt) -> int | None:
     return value
 
 
+def _booked(order: SimulatedOrder) -> None:
+    """Notify now, and once more when the money booked pending is due to be CAPTURED."""
+    notifications.order_changed(order)
+    seconds = sim_settings.DOCDATA_SIMULATOR_SETTLE_SECONDS
+    if seconds:
+        # The merchant hears of the change even when nobody asks for the status;
+        # its status call then promotes the line (a second, harmless notification).
+        notifications.order_changed(order, delay=float(seconds) + SETTLE_MARGIN)
+
+
 def capture(call: Call) -> etree._Element:
     attempt = _attempt(call)
+    # Promoted first, so what is due counts; a refusal rolls it back (promoted again later).
+    engine.advance_money(attempt.order)
     try:
         engine.add_capture(attempt, _amount_for(call, attempt),
                            reference=call.text("merchantCaptureReference") or "",
-                           description=call.text("description") or "")
+                           description=call.text("description") or "", requested=True)
     except SimulationError as error:
         raise incorrect(str(error)) from None
-    notifications.order_changed(attempt.order)
+    _booked(attempt.order)
     return E.captureSuccess(success())
 
 
@@ -435,12 +452,13 @@ def refund(call: Call) -> etree._Element:
     items = call.find("refundItems")
     value = _refund_items_amount(call, attempt, items) if items is not None \
         else _amount_for(call, attempt)
+    engine.advance_money(attempt.order)
     try:
         engine.add_refund(attempt, value, reference=call.text("merchantRefundReference") or "",
-                          description=call.text("description") or "")
+                          description=call.text("description") or "", requested=True)
     except SimulationError as error:
         raise incorrect(str(error)) from None
-    notifications.order_changed(attempt.order)
+    _booked(attempt.order)
     return E.refundSuccess(success())
 
 
@@ -464,14 +482,20 @@ def _refund_items_amount(call: Call, attempt: PaymentAttempt, items: etree._Elem
 # --- status, statusExtended, listPaymentMethods ------------------------------------------
 
 
+def _report(call: Call, *, extended: bool) -> etree._Element:
+    """The order's report, after promoting what is due (no extra queries when nothing is)."""
+    order = _order(call)
+    attempts = engine.attempts_of(order)
+    engine.advance_and_notify(order, attempts)
+    return report(order, extended=extended, extensible=call.extensible, attempts=attempts)
+
+
 def status(call: Call) -> etree._Element:
-    return E.statusSuccess(success(), report(_order(call), extended=False,
-                                             extensible=call.extensible))
+    return E.statusSuccess(success(), _report(call, extended=False))
 
 
 def status_extended(call: Call) -> etree._Element:
-    return E.statusSuccess(success(), report(_order(call), extended=True,
-                                             extensible=call.extensible))
+    return E.statusSuccess(success(), _report(call, extended=True))
 
 
 def list_payment_methods(call: Call) -> etree._Element:

@@ -40,10 +40,14 @@ def amount(parent: etree._Element, value: int, currency: str, tag: str = "amount
     _add(parent, tag, str(value), currency=currency)
 
 
-def report(order: SimulatedOrder, *, extended: bool, extensible: bool = False
-           ) -> etree._Element:
-    """The report; ``extensible`` adds unknown elements in its extension points."""
-    attempts = engine.attempts_of(order)
+def report(order: SimulatedOrder, *, extended: bool, extensible: bool = False,
+           attempts: list[PaymentAttempt] | None = None) -> etree._Element:
+    """The report; ``extensible`` adds unknown elements in its extension points.
+
+    ``attempts``: the order's attempts, lines prefetched, when the caller read them.
+    """
+    if attempts is None:
+        attempts = engine.attempts_of(order)
     totals = compute(order, attempts)
     element = etree.Element(_PREFIX + "report", nsmap=_NSMAP)
     attributes = {}

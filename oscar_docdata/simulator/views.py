@@ -1,8 +1,9 @@
 """Pages and the SOAP endpoint of the simulator.
 
-GET never changes state. The SOAP endpoint and the 3-D Secure entry (which receives
-the shop's cross-site POST, and changes nothing) are CSRF-exempt; every form a person
-submits is CSRF protected.
+GET never changes state, except that the overview promotes captures and refunds that
+are due by age (as a status call does: time has passed, not the person). The SOAP
+endpoint and the 3-D Secure entry (which receives the shop's cross-site POST, and
+changes nothing) are CSRF-exempt; every form a person submits is CSRF protected.
 """
 
 from __future__ import annotations
@@ -317,7 +318,9 @@ def overview(request: HttpRequest) -> HttpResponse:
             try:
                 done = engine.perform(data["order_key"], data["action"],
                                       amount=data["amount"] or None,
-                                      method=data["method"] or None)
+                                      method=data["method"] or None,
+                                      reference=data["reference"] or None,
+                                      reason=data["reason"] or None)
             except SimulationError as problem:
                 error, status = str(problem), 409
             else:
@@ -331,6 +334,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             done = signing.loads(request.GET["done"], salt=_DONE_SALT, max_age=600)
         except signing.BadSignature:
             done = ""
+    engine.advance_all()
     orders = (SimulatedOrder.objects.select_related("merchant")
               .prefetch_related(Prefetch("attempts", queryset=PaymentAttempt.objects
                                          .prefetch_related("captures", "refunds",

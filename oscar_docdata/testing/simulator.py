@@ -217,10 +217,33 @@ class SimulatorHandle:
         return self.event(order_key, "authorize", amount, method)
 
     def capture(self, order_key, amount=None) -> str:
+        """A capture made in Docdata's Back Office: CAPTURED at once (the plugin's SOAP
+        captures start NEW instead; see :meth:`settle_pending`)."""
         return self.event(order_key, "capture", amount)
 
     def refund(self, order_key, amount=None) -> str:
+        """A refund made in Docdata's Back Office: CAPTURED at once (the plugin's SOAP
+        refunds start NEW instead; see :meth:`settle_pending`)."""
         return self.event(order_key, "refund", amount)
+
+    def _end_pending(self, order_key: str, action: str, reference: str | None,
+                     reason: str | None = None) -> str:
+        with deliver_on_commit():
+            return engine.perform(order_key, action, reference=reference, reason=reason)
+
+    def settle_pending(self, order_key: str, reference: str | None = None) -> str:
+        """The NEW/STARTED captures and refunds of the order (only those with merchant
+        ``reference``) become CAPTURED; the shop is notified before this returns."""
+        return self._end_pending(order_key, "settle-pending", reference)
+
+    def fail_pending(self, order_key: str, reference: str | None = None,
+                     reason: str | None = None) -> str:
+        """The pending captures and refunds become FAILED (with ``reason``)."""
+        return self._end_pending(order_key, "fail-pending", reference, reason)
+
+    def cancel_pending(self, order_key: str, reference: str | None = None) -> str:
+        """The pending captures and refunds become CANCELED."""
+        return self._end_pending(order_key, "cancel-pending", reference)
 
     def chargeback(self, order_key, amount=None) -> str:
         return self.event(order_key, "chargeback", amount)

@@ -75,10 +75,12 @@ def test_every_operation_over_http(docdata_live_simulator, live_server, replies)
 
     client.capture(started.payment_id, Amount(Decimal("60.00"), "EUR"))
     client.capture(started.payment_id)  # the rest
+    docdata_live_simulator.settle_pending(key)  # captures are NEW until Docdata settles them
     client.refund(started.payment_id, Amount(Decimal("10.00"), "EUR"),
                   merchant_refund_reference="R1")
     client.refund(started.payment_id, refund_items=RefundItems(
         additional_amount=Amount(Decimal("5.00"), "EUR"), additional_vat_rate=Decimal("21")))
+    docdata_live_simulator.settle_pending(key)
 
     report = client.status(key)
     totals = report.totals
@@ -159,7 +161,9 @@ def test_the_client_tolerates_unknown_elements_everywhere(docdata_simulator, rep
         started = client.start(key, SepaDirectDebitPayment(iban="NL91ABNA0417164300"),
                                payment_amount=Amount(Decimal("30.00"), "EUR"))
         client.capture(started.payment_id)
+        docdata_simulator.settle_pending(key)
         client.refund(started.payment_id, Amount(Decimal("1.00"), "EUR"))
+        docdata_simulator.settle_pending(key)
         assert client.status(key).totals.refunded == 100
         assert client.status_extended(key).payments[0].extended.details["iban"]
         ideal = client.start(create_order(client, "EXT-2"), IdealPayment("INGBNL2A"))

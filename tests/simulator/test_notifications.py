@@ -39,9 +39,10 @@ def test_every_change_notifies_synchronously_in_process(docdata_simulator):
     assert [(a.attempt, a.status_code) for a in docdata_simulator.notifications(key)] == [
         (1, 500), (2, 200)]
     client.capture(attempt.payment_id)
+    docdata_simulator.settle_pending(key)
     client.refund(attempt.payment_id)
-    assert len(docdata_simulator.notifications(key)) == 4
-    assert receiver.calls == ["N-2"] * 4
+    assert len(docdata_simulator.notifications(key)) == 5
+    assert receiver.calls == ["N-2"] * 5
     assert all(a.delivered for a in docdata_simulator.notifications(key)[1:])
 
 

@@ -101,7 +101,8 @@ def test_capture_limits_and_the_default_rest(client, docdata_simulator):
     client.capture(payment_id, eur("20.00"))
     client.capture(payment_id)  # the rest: 30.00
     with pytest.raises(DocdataCaptureError, match="nothing left"):
-        client.capture(payment_id, eur("0.01"))
+        client.capture(payment_id, eur("0.01"))  # the pending captures count already
+    docdata_simulator.settle_pending(key)
     captures = client.status(key).payments[0].authorization.captures
     assert [(c.status, c.amount) for c in captures] == [("CAPTURED", 2000), ("CAPTURED", 3000)]
 
@@ -121,6 +122,7 @@ def test_refund_needs_a_capture(client, docdata_simulator):
 def test_several_partial_refunds_never_more_than_captured(client, docdata_simulator):
     key, payment_id = authorized_payment(client, docdata_simulator, "R-2", "50.00")
     client.capture(payment_id, eur("40.00"))
+    docdata_simulator.settle_pending(key)
     with pytest.raises(DocdataRefundError, match="only EUR 40.00"):
         client.refund(payment_id, eur("40.01"))
     client.refund(payment_id, eur("15.00"))
@@ -130,6 +132,7 @@ def test_several_partial_refunds_never_more_than_captured(client, docdata_simula
     client.refund(payment_id)  # the rest
     with pytest.raises(DocdataRefundError, match="in full"):
         client.refund(payment_id, eur("0.01"))
+    docdata_simulator.settle_pending(key)
     totals = client.status(key).totals
     assert (totals.captured, totals.refunded) == (4000, 4000)
 
@@ -155,6 +158,7 @@ def test_totals_of_several_attempts(client, docdata_simulator):
                  payment_amount=eur("20.00"))                     # acquirer pending
     paid = sim.settle(key, "paid", "IDEAL", Decimal("70.00"))      # approved + captured
     client.refund(paid.payment_id, eur("5.00"))
+    sim.settle_pending(key)
     sim.chargeback(key, Decimal("2.50"))
     report = client.status(key)
     totals = report.totals
@@ -175,11 +179,12 @@ def test_considered_safe_when_captured_covers_the_order(client, docdata_simulato
     assert (safe.value, safe.level, safe.reason) == (True, "SAFE", "EXACT_MATCH")
 
 
-def test_a_payment_in_another_currency_is_converted(client):
+def test_a_payment_in_another_currency_is_converted(client, docdata_simulator):
     key = create_order(client, "T-3", "100.00")
     started = client.start(key, SepaDirectDebitPayment(iban="NL91ABNA0417164300"),
                            payment_amount=Amount(Decimal("50.00"), "USD"))
     client.capture(started.payment_id, Amount(Decimal("50.00"), "USD"))
+    docdata_simulator.settle_pending(key)
     report = client.status(key)
     totals = report.totals
     # USD 50.00 at the simulated rate 0.92 EUR per USD: EUR 46.00

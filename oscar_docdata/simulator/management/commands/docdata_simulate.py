@@ -25,7 +25,11 @@ class Command(BaseCommand):
     help = (
         "Simulate a later event on an order of the Docdata simulator: "
         + ", ".join(engine.ACTIONS)
-        + ". The merchant's update URL is notified as Docdata would."
+        + ". capture and refund are what a merchant does in Docdata's Back Office: they "
+        "are CAPTURED at once. settle-pending, fail-pending and cancel-pending end the "
+        "NEW/STARTED captures and refunds requested over SOAP (--reference: only those "
+        "with this merchant reference). The merchant's update URL is notified as Docdata "
+        "would."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -34,6 +38,10 @@ class Command(BaseCommand):
         parser.add_argument("--amount", type=_amount,
                             help="in major units of the currency, e.g. 12.50 (default: all)")
         parser.add_argument("--method", help="payment method, e.g. IDEAL, VISA, BANK_TRANSFER")
+        parser.add_argument("--reference",
+                            help="*-pending actions: the merchantCaptureReference or "
+                            "merchantRefundReference of the line(s) (default: all pending)")
+        parser.add_argument("--reason", help="fail-pending: the reason reported")
         parser.add_argument("--wait", type=float, default=30.0,
                             help="seconds to wait for the notification to be delivered")
 
@@ -43,7 +51,8 @@ class Command(BaseCommand):
         method = options["method"].strip().upper() if options["method"] else None
         try:
             message = engine.perform(key, options["action"], amount=options["amount"],
-                                     method=method)
+                                     method=method, reference=options["reference"],
+                                     reason=options["reason"])
         except engine.SimulationError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(self.style.SUCCESS(message))
