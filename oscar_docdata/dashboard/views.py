@@ -494,10 +494,15 @@ def parts(requests: list[DocdataMoneyRequest]) -> str:
         str(_("payment %(payment)s: %(amount)s %(state)s") % {
             "payment": request.payment.display_id,
             "amount": money(request.amount, request.currency),
-            "state": label("request", request.state).lower(),
+            "state": lower_first(label("request", request.state)),
         })
         for request in requests
     )
+
+
+def lower_first(text: str) -> str:
+    """A label inside a sentence: "Refused by Docdata" → "refused by Docdata"."""
+    return text[:1].lower() + text[1:]
 
 
 class CaptureView(AmountActionView):
