@@ -6,11 +6,10 @@ requests through the plugin's HTTP session, answered with real reply XML.
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
-
-import uuid
 
 import pytest
 import requests
