@@ -283,8 +283,8 @@ def add_capture(attempt: PaymentAttempt, amount: int | None = None, *, reference
         attempt, amount, available,
         _("Cannot capture %(amount)s: only %(available)s is left on payment %(id)s."))
     return Capture.objects.create(attempt=attempt, status=booking_status(requested),
-                                  amount=amount,
-                                  currency=attempt.currency, reference=reference[:35],
+                                  amount=amount, currency=attempt.currency,
+                                  reference=reference[:35],
                                   reason=description[:250])
 
 
@@ -293,8 +293,8 @@ def add_refund(attempt: PaymentAttempt, amount: int | None = None, *,
     """Book a refund; ``requested``: by a SOAP request, so it starts pending."""
     _positive(amount)
     if captured(attempt) <= 0:
-        raise SimulationError(_("Payment %(id)s has no capture to refund.")
-                              % {"id": attempt.payment_id})
+        raise SimulationError(_pending_note(
+            _("Payment %(id)s has no capture to refund."), attempt.captures.all(), attempt))
     available = refundable(attempt)
     if available <= 0:
         raise SimulationError(_pending_note(
@@ -303,8 +303,8 @@ def add_refund(attempt: PaymentAttempt, amount: int | None = None, *,
         attempt, amount, available,
         _("Cannot refund %(amount)s: only %(available)s of payment %(id)s is refundable."))
     return Refund.objects.create(attempt=attempt, status=booking_status(requested),
-                                 amount=amount,
-                                 currency=attempt.currency, reference=reference[:35],
+                                 amount=amount, currency=attempt.currency,
+                                 reference=reference[:35],
                                  reason=description[:250])
 
 

@@ -93,6 +93,9 @@ def test_pending_captures_reduce_what_can_be_captured(client, docdata_simulator)
         client.capture(payment_id)
     attempt = engine.attempts_of(docdata_simulator.order(key))[0]
     assert (engine.capturable(attempt), engine.captured(attempt)) == (0, 0)
+    with pytest.raises(DocdataRefundError, match="no capture to refund. EUR 50.00 of it is "
+                                                 "still pending"):
+        client.refund(payment_id)
     # a capture under way cannot be cancelled either
     assert client.cancel(key).result == "FAILED"
 
