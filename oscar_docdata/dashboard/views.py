@@ -373,10 +373,16 @@ class CancelOrderView(OrderActionView):
     )
 
     def perform(self, facade: Any, form: forms.ConfirmForm) -> Outcome:
+        before = self.order.status_changes.order_by("-id").values_list("id", flat=True).first()
         result = facade.cancel_order(
             self.order, trigger=TRIGGER, user=self.request.user, note="cancel"
         )
         level, message, note = CANCEL_RESULTS.get(result.result, CANCEL_UNEXPECTED)
+        # The updater recorded a status change (e.g. to paid, when the report showed a
+        # capture) before Docdata's answer was known: give it the note of that answer.
+        self.order.status_changes.filter(
+            id__gt=before or 0, trigger=TRIGGER, note="cancel"
+        ).update(note=note)
         if result.result not in CANCEL_RESULTS:
             logger.warning("Dashboard: Docdata order %s: unexpected cancel result %r",
                            self.order.order_key, result.result)
