@@ -1,4 +1,5 @@
-"""Read-only Django admin for Docdata orders, payments and status history.
+"""Read-only Django admin for Docdata orders, payments, status history and the
+captures and refunds the shop requested.
 
 Docdata's data is changed by Docdata's reports only: the admin shows it and lets
 nobody add, change or delete it (use the dashboard's actions or the commands).
@@ -10,8 +11,14 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
-from oscar_docdata.models import DocdataOrder, DocdataPayment, DocdataStatusChange
+from oscar_docdata.models import (
+    DocdataMoneyRequest,
+    DocdataOrder,
+    DocdataPayment,
+    DocdataStatusChange,
+)
 
 
 class ReadOnlyMixin:
@@ -84,3 +91,17 @@ class DocdataStatusChangeAdmin(ReadOnlyMixin, admin.ModelAdmin):
         "docdata_order__merchant_order_id", "note",
     )
     list_select_related = ("docdata_order", "user")
+
+
+@admin.register(DocdataMoneyRequest)
+class DocdataMoneyRequestAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("order_key", "kind", "amount", "currency", "state", "created")
+    list_filter = ("kind", "state", "created")
+    search_fields = (
+        "docdata_order__order_key", "docdata_order__order_number", "reference", "=request_key",
+    )
+    list_select_related = ("docdata_order",)
+
+    @admin.display(description=_("order key"), ordering="docdata_order__order_key")
+    def order_key(self, obj: DocdataMoneyRequest) -> str:
+        return obj.docdata_order.order_key

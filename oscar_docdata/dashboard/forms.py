@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -13,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from oscar_docdata.interface import Interface
+from oscar_docdata.labels import money
 from oscar_docdata.models import DocdataOrder, DocdataPayment
 from oscar_docdata.money import currency_exponent
 from oscar_docdata.querysets import configured_merchants
@@ -97,6 +100,10 @@ def _local_midnight(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
+#: A form submission's key: what DocdataMoneyRequest.request_key holds.
+REQUEST_KEY = re.compile(r"[0-9A-Za-z_-]{1,64}")
+
+
 class ConfirmForm(forms.Form):
     """An action without inputs: the confirmation page's POST (with its CSRF token)."""
 
@@ -108,6 +115,10 @@ class ConfirmForm(forms.Form):
 class AmountForm(ConfirmForm):
     """Capture or refund: an optional amount (default: all that is available) and an
     optional payment (default: the order's payments in payment id order).
+
+    ``request_key`` is new on every GET of the form and goes with the POST to the
+    Interface: a second submission of the same page (double click, browser back,
+    reload) is recognised there and sends nothing again.
     """
 
     #: "capture" or "refund"; set by the subclasses.
@@ -121,9 +132,14 @@ class AmountForm(ConfirmForm):
     payment = forms.TypedChoiceField(
         label=_("Payment"), required=False, coerce=int, empty_value=None
     )
+    # Checked in clean(): a missing key shows as an error on top of the form, where a
+    # hidden field's own error would not show.
+    request_key = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, order: DocdataOrder, **kwargs: Any):
         super().__init__(*args, order=order, **kwargs)
+        if not self.is_bound:
+            self.initial["request_key"] = uuid.uuid4().hex
         self.open_payments: list[tuple[DocdataPayment, Decimal]] = [
             (payment, left)
             for payment in order.payments.order_by("payment_id")
@@ -132,8 +148,8 @@ class AmountForm(ConfirmForm):
         self.fields["payment"].choices = [
             ("", _("All payments")),
             *(
-                (payment.payment_id, f"{payment.payment_id} {payment.payment_method} "
-                 f"({self.format(left, payment.currency or order.currency)})")
+                (payment.payment_id, f"{payment.display_id} {payment.payment_method} "
+                 f"({money(left, payment.currency or order.currency)})")
                 for payment, left in self.open_payments
             ),
         ]
@@ -159,13 +175,13 @@ class AmountForm(ConfirmForm):
             return self.open_payments[0][0].currency or self.order.currency
         return self.order.currency
 
-    @staticmethod
-    def format(amount: Decimal, currency: str) -> str:
-        quantum = Decimal(1).scaleb(-currency_exponent(currency))
-        return f"{currency} {amount.quantize(quantum)}"
-
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        if not REQUEST_KEY.fullmatch(data.get("request_key") or ""):
+            raise forms.ValidationError(
+                _("This form is incomplete or out of date: open it again and resubmit."),
+                code="request_key",
+            )
         if not self.open_payments:
             raise forms.ValidationError(self.nothing_left)
         amount = data.get("amount")
@@ -186,7 +202,7 @@ class AmountForm(ConfirmForm):
             self.add_error(
                 "amount",
                 _("At most %(available)s is available.")
-                % {"available": self.format(left, self.currency)},
+                % {"available": money(left, self.currency)},
             )
         return data
 

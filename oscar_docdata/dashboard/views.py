@@ -14,6 +14,8 @@ list.html``, ``detail.html``, ``confirm_cancel.html``) is used before ours.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -28,12 +30,21 @@ from django.views.generic import DetailView, FormView, ListView
 from oscar.core.loading import get_model
 from oscar.views.decorators import check_permissions
 
-from oscar_docdata.dashboard import forms
+from oscar_docdata.dashboard import actions, forms
 from oscar_docdata.dashboard.apps import serving_config
 from oscar_docdata.dashboard.backoffice import backoffice_url
-from oscar_docdata.exceptions import DocdataError
-from oscar_docdata.interface import Interface
-from oscar_docdata.models import DocdataOrder, DocdataStatusChange
+from oscar_docdata.exceptions import (
+    DocdataDuplicateRequest,
+    DocdataError,
+    DocdataGatewayError,
+    DocdataMoneyBlocked,
+    DocdataOutcomeUnknown,
+    DocdataPartialFailure,
+    DocdataRequestError,
+)
+from oscar_docdata.interface import DocdataAmountError
+from oscar_docdata.labels import label, money
+from oscar_docdata.models import DocdataMoneyRequest, DocdataOrder, DocdataStatusChange
 from oscar_docdata.operations.history import record_action
 
 logger = logging.getLogger("oscar_docdata")
@@ -135,12 +146,18 @@ class DocdataOrderDetailView(DashboardPageMixin, DetailView):
         context["payments"] = context["object_payments"] = order.payments.all()
         context["history"] = order.status_changes.all()
         context["may_act"] = may(self.request.user, "docdata-order-refresh")
-        context["capturable"] = sum(
-            (Interface.available(payment, "capture") for payment in order.payments.all()), 0
+        # One place decides which buttons show; the action views ask the same.
+        context["actions"] = allowed = actions.allowed_actions(order)
+        context["capturable"] = (
+            actions.available(order, "capture") if allowed["capture"] else Decimal(0)
         )
-        context["refundable"] = sum(
-            (Interface.available(payment, "refund") for payment in order.payments.all()), 0
+        context["refundable"] = (
+            actions.available(order, "refund") if allowed["refund"] else Decimal(0)
         )
+        context["money_requests"] = order.money_requests.select_related(
+            "payment", "user"
+        ).order_by("-created", "-id")
+        context["unsettled_notice"] = actions.unsettled_notice(order)
         return context
 
 
@@ -155,20 +172,49 @@ def oscar_order_url(order: DocdataOrder) -> str | None:
         return None
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What an action did: the message for staff (level and text) and the history note
+    (None: nothing to record, e.g. when nothing was sent)."""
+
+    level: int
+    message: str
+    note: str | None
+
+
 class OrderActionView(DashboardPageMixin, FormView):
-    """Confirmation page (GET) and the action itself (POST) for one Docdata order."""
+    """Confirmation page (GET) and the action itself (POST) for one Docdata order.
+
+    An action the order's state does not allow (see :mod:`.actions`) is refused on GET
+    and POST alike: back to the order's page with the reason, nothing sent.
+    """
 
     template_name = "oscar_docdata/dashboard/docdataorder_action.html"
     form_class: type[forms.ConfirmForm] = forms.ConfirmForm
+    #: The name :func:`actions.allowed` knows the action by.
+    action = "refresh"
     #: Shown as the page title and on the button.
     title = ""
     #: What the action does, shown above the button.
     explanation = ""
-    #: The message when Docdata refuses, with ``%(error)s``.
+    #: The message of any other failure, with ``%(error)s``.
     failure = ""
+    #: Docdata answered with errors (``%(reason)s``: Docdata's texts, without codes).
+    refused = _("Docdata refused: %(reason)s. Nothing changed.")
+    #: Docdata could not be reached: nothing was sent.
+    unreachable = _("Docdata could not be reached; nothing was sent. Try again later.")
+    #: The request was sent but the answer never came or could not be used.
+    no_answer = _(
+        "Docdata did not answer usably, so the outcome is unknown. Refresh the status "
+        "before trying again."
+    )
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.order = get_object_or_404(docdata_orders_for_user(request.user), pk=kwargs["pk"])
+        allowed = actions.allowed(self.action, self.order)
+        if not allowed:
+            messages.error(request, allowed.reason)
+            return HttpResponseRedirect(self.get_success_url())
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self) -> dict[str, Any]:
@@ -194,26 +240,45 @@ class OrderActionView(DashboardPageMixin, FormView):
 
         old_status = self.order.status
         try:
-            message, note = self.perform(get_facade(), form)
+            outcome = self.perform(get_facade(), form)
         except (DocdataError, ImproperlyConfigured) as error:
             logger.warning(
                 "Dashboard: %s of Docdata order %s failed: %s",
                 self.__class__.__name__, self.order.order_key, error,
             )
-            messages.error(self.request, self.failure % {"error": error})
-            return HttpResponseRedirect(self.get_success_url())
-        record_action(
-            self.order, old_status=old_status, trigger=TRIGGER, user=self.request.user, note=note
-        )
-        messages.success(self.request, message)
+            # A failure after Docdata took part of it may have changed the status.
+            self.order.refresh_from_db()
+            outcome = self.failed(error, form)
+        if outcome.note is not None:
+            record_action(
+                self.order, old_status=old_status, trigger=TRIGGER, user=self.request.user,
+                note=outcome.note,
+            )
+        messages.add_message(self.request, outcome.level, outcome.message)
         return HttpResponseRedirect(self.get_success_url())
 
-    def perform(self, facade: Any, form: forms.ConfirmForm) -> tuple[str, str]:
-        """Do the action; return the success message and the history note."""
+    def perform(self, facade: Any, form: forms.ConfirmForm) -> Outcome:
+        """Do the action; return what it did."""
         raise NotImplementedError
 
+    def failed(self, error: Exception, form: forms.ConfirmForm) -> Outcome:
+        """The outcome of an action that raised ``error``."""
+        if isinstance(error, DocdataRequestError):
+            return Outcome(messages.ERROR, self.refused % {"reason": docdata_reason(error)}, None)
+        if isinstance(error, DocdataGatewayError):
+            text = self.no_answer if error.request_sent else self.unreachable
+            return Outcome(messages.ERROR, str(text), None)
+        return Outcome(messages.ERROR, self.failure % {"error": error}, None)
+
     def status_label(self) -> str:
-        return str(dict(DocdataOrder.STATUS_CHOICES).get(self.order.status, self.order.status))
+        return label("order", self.order.status)
+
+
+def docdata_reason(error: DocdataRequestError) -> str:
+    """Docdata's error texts, without its codes (a code alone when it gave no text)."""
+    # Without the final full stop: the texts end up inside a sentence of ours.
+    texts = [text.strip().rstrip(".") for _code, text in error.errors if text and text.strip()]
+    return "; ".join(texts) or str(_("Docdata gave no reason"))
 
 
 class RefreshStatusView(OrderActionView):
@@ -223,8 +288,17 @@ class RefreshStatusView(OrderActionView):
         "nothing at Docdata."
     )
     failure = _("Docdata could not be asked for the status: %(error)s")
+    refused = _("Docdata could not be asked for the status: %(reason)s. Nothing changed.")
+    unreachable = _(
+        "Docdata could not be asked for the status: it could not be reached. Nothing "
+        "changed; try again later."
+    )
+    no_answer = _(
+        "Docdata could not be asked for the status: its answer was missing or unusable. "
+        "Nothing changed; try again later."
+    )
 
-    def perform(self, facade: Any, form: forms.ConfirmForm) -> tuple[str, str]:
+    def perform(self, facade: Any, form: forms.ConfirmForm) -> Outcome:
         update = facade.update_order(
             self.order, trigger=TRIGGER, user=self.request.user, note="refresh"
         )
@@ -232,7 +306,7 @@ class RefreshStatusView(OrderActionView):
             message = _("Status refreshed; the order is now %(status)s.")
         else:
             message = _("Status refreshed; Docdata reports no change (%(status)s).")
-        return message % {"status": self.status_label()}, "refresh"
+        return Outcome(messages.SUCCESS, message % {"status": self.status_label()}, "refresh")
 
 
 class DocdataOrderUpdateStatusView(RefreshStatusView):
@@ -244,44 +318,197 @@ class DocdataOrderUpdateStatusView(RefreshStatusView):
     """
 
 
+#: Docdata's cancel results: (message level, message, history note).
+CANCEL_RESULTS = {
+    "SUCCESS": (
+        messages.SUCCESS,
+        _("Docdata cancelled the order; the order is now %(status)s."),
+        "cancel",
+    ),
+    "ALREADY_CANCELED": (
+        messages.SUCCESS,
+        _("Docdata had already cancelled this order; the order is %(status)s."),
+        "cancel: already cancelled at Docdata",
+    ),
+    "NO_PAYMENTS": (
+        messages.SUCCESS,
+        _("The order was cancelled at Docdata before the shopper paid anything; the "
+          "order is now %(status)s."),
+        "cancel: no payments",
+    ),
+    "FAILED": (
+        messages.ERROR,
+        _("Docdata refused to cancel: a payment could not be cancelled, for example "
+          "because money was captured (refund it instead). The order is %(status)s."),
+        "cancel refused by Docdata",
+    ),
+    "PENDING": (
+        messages.WARNING,
+        _("Docdata is still cancelling: a payment is being processed. Refresh the status "
+          "later; the order is %(status)s for now."),
+        "cancel pending at Docdata",
+    ),
+}
+CANCEL_UNEXPECTED = (
+    messages.WARNING,
+    _("Docdata's answer to the cancellation was not one this shop knows: refresh the "
+      "status to see whether the order was cancelled. The order is %(status)s."),
+    "cancel: unexpected answer from Docdata",
+)
+
+
 class CancelOrderView(OrderActionView):
     old_template_name = "oscar_docdata/dashboard/orders/confirm_cancel.html"
+    action = "cancel"
     title = _("Cancel order")
     explanation = _(
         "Ask Docdata to cancel this order. Payments that are authorized but not "
         "captured are voided; Docdata refuses when money was captured."
     )
     failure = _("Docdata could not cancel the order: %(error)s")
+    refused = _("Docdata refused to cancel the order: %(reason)s.")
+    no_answer = _(
+        "Docdata could not cancel the order: its answer was missing or unusable, so the "
+        "outcome is unknown. Refresh the status before trying again."
+    )
 
-    def perform(self, facade: Any, form: forms.ConfirmForm) -> tuple[str, str]:
+    def perform(self, facade: Any, form: forms.ConfirmForm) -> Outcome:
+        before = self.order.status_changes.order_by("-id").values_list("id", flat=True).first()
         result = facade.cancel_order(
             self.order, trigger=TRIGGER, user=self.request.user, note="cancel"
         )
-        message = _("Docdata answered %(result)s to the cancellation; the order is %(status)s.")
-        return (
-            message % {"result": result.result, "status": self.status_label()},
-            f"cancel: {result.result}",
-        )
+        level, message, note = CANCEL_RESULTS.get(result.result, CANCEL_UNEXPECTED)
+        # The updater recorded a status change (e.g. to paid, when the report showed a
+        # capture) before Docdata's answer was known: give it the note of that answer.
+        self.order.status_changes.filter(
+            id__gt=before or 0, trigger=TRIGGER, note="cancel"
+        ).update(note=note)
+        if result.result not in CANCEL_RESULTS:
+            logger.warning("Dashboard: Docdata order %s: unexpected cancel result %r",
+                           self.order.order_key, result.result)
+        return Outcome(level, message % {"status": self.status_label()}, note)
 
 
 class AmountActionView(OrderActionView):
     """Capture or refund, of a given amount or of everything available."""
 
     operation = ""
-    done = ""
+    #: "Refund of %(amount)s", the start of every message.
+    what = ""
+    unreachable = _("Docdata could not be reached; nothing was sent. Try again later.")
 
-    def perform(self, facade: Any, form: forms.AmountForm) -> tuple[str, str]:
-        amount = form.cleaned_data.get("amount")
+    @property
+    def action(self) -> str:  # type: ignore[override]
+        return self.operation
+
+    def perform(self, facade: Any, form: forms.AmountForm) -> Outcome:
         payment = form.cleaned_data.get("payment")
-        # Say how much moves; no amount means everything available (on that payment).
-        shown = amount if amount is not None else form.available_on(payment)
-        text = form.format(shown, form.currency)
-        getattr(facade, self.operation)(
-            self.order, amount=amount, payment=payment, trigger=TRIGGER, user=self.request.user
+        result = getattr(facade, self.operation)(
+            self.order, amount=form.cleaned_data.get("amount"), payment=payment,
+            trigger=TRIGGER, user=self.request.user,
+            request_key=form.cleaned_data["request_key"],
         )
-        message = self.done % {"amount": text, "status": self.status_label()}
-        note = f"{self.operation} {text}" + (f" on payment {payment}" if payment else "")
-        return message, note
+        what = self.what_of(result.requests)
+        states = {request.state for request in result.requests}
+        values = {"what": what, "status": self.status_label()}
+        if result.status_error is not None:
+            level, message = messages.WARNING, _(
+                "%(what)s accepted by Docdata, but the status could not be refreshed "
+                "afterwards: refresh it before doing more."
+            )
+        elif states == {DocdataMoneyRequest.STATE_DONE}:
+            level, message = messages.SUCCESS, _("%(what)s done; the order is now %(status)s.")
+        elif DocdataMoneyRequest.STATE_FAILED in states:
+            level, message = messages.ERROR, _(
+                "%(what)s requested, but Docdata reports it failed: %(parts)s. The order "
+                "is %(status)s."
+            )
+            values["parts"] = parts(result.requests)
+        elif DocdataMoneyRequest.STATE_ACCEPTED in states:
+            level, message = messages.SUCCESS, _(
+                "%(what)s requested; Docdata accepted it and has not reported it yet. The "
+                "order is %(status)s."
+            )
+        else:
+            level, message = messages.SUCCESS, _(
+                "%(what)s requested; Docdata reports it in progress. The order is %(status)s."
+            )
+        note = self.note(result.requests) + (f" on payment {payment}" if payment else "")
+        return Outcome(level, message % values, note)
+
+    def failed(self, error: Exception, form: forms.ConfirmForm) -> Outcome:
+        if isinstance(error, DocdataDuplicateRequest):
+            return Outcome(messages.WARNING, str(_(
+                "This form was already submitted; nothing was sent again. The capture "
+                "and refund requests below show how the first submission went."
+            )), None)
+        if isinstance(error, DocdataMoneyBlocked):
+            return Outcome(messages.ERROR, str(_(
+                "Nothing was sent: an earlier capture or refund of this order is still "
+                "being sent or its outcome is unknown. Refresh the status before trying "
+                "again."
+            )), None)
+        if isinstance(error, DocdataOutcomeUnknown):
+            message = _(
+                "%(what)s requested, outcome unknown: Docdata did not answer. Refresh the "
+                "status before trying again."
+            )
+            return Outcome(messages.ERROR, message % {"what": self.what_of(error.requests)},
+                           f"{self.note(error.requests)}: outcome unknown")
+        if isinstance(error, DocdataPartialFailure):
+            message = _("%(what)s went through in part: %(parts)s. %(reason)s")
+            reason = rest_failed(error.error)
+            values = {"what": self.what_of(error.requests), "parts": parts(error.requests),
+                      "reason": reason}
+            return Outcome(messages.ERROR, message % values,
+                           f"{self.note(error.requests)}: in part")
+        if isinstance(error, DocdataAmountError):
+            return Outcome(messages.ERROR, str(_(
+                "Nothing was sent: the amount is no longer available. Open the form again "
+                "to see what is."
+            )), None)
+        return super().failed(error, form)
+
+    def what_of(self, requests: list[DocdataMoneyRequest]) -> str:
+        """E.g. "Refund of €4.00" for the total of ``requests``."""
+        return str(self.what % {"amount": total_of(requests)})
+
+    def note(self, requests: list[DocdataMoneyRequest]) -> str:
+        """The history note, e.g. "refund €4.00"."""
+        return f"{self.operation} {total_of(requests)}"
+
+
+def rest_failed(error: Exception) -> str:
+    """Why the parts after the first failing one did not go through."""
+    if isinstance(error, DocdataRequestError):
+        return str(_("Docdata refused the rest: %(reason)s.") % {"reason": docdata_reason(error)})
+    if isinstance(error, DocdataGatewayError) and error.request_sent:
+        return str(_("Docdata did not answer for the rest: refresh the status before trying "
+                     "again."))
+    return str(_("The rest was not sent: Docdata could not be reached."))
+
+
+def total_of(requests: list[DocdataMoneyRequest]) -> str:
+    """The formatted total of ``requests``."""
+    total = sum((request.amount for request in requests), Decimal(0))
+    return money(total, requests[0].currency) if requests else money(total, "EUR")
+
+
+def parts(requests: list[DocdataMoneyRequest]) -> str:
+    """Each part's payment, amount and readable state, e.g. "payment 1: €4.00 done"."""
+    return "; ".join(
+        str(_("payment %(payment)s: %(amount)s %(state)s") % {
+            "payment": request.payment.display_id,
+            "amount": money(request.amount, request.currency),
+            "state": lower_first(label("request", request.state)),
+        })
+        for request in requests
+    )
+
+
+def lower_first(text: str) -> str:
+    """A label inside a sentence: "Refused by Docdata" → "refused by Docdata"."""
+    return text[:1].lower() + text[1:]
 
 
 class CaptureView(AmountActionView):
@@ -290,7 +517,8 @@ class CaptureView(AmountActionView):
     title = _("Capture")
     explanation = _("Capture an authorized amount: Docdata collects it from the shopper.")
     failure = _("Docdata could not capture: %(error)s")
-    done = _("Capture of %(amount)s requested; the order is now %(status)s.")
+    refused = _("Docdata refused the capture: %(reason)s. Nothing was captured.")
+    what = _("Capture of %(amount)s")
 
 
 class RefundView(AmountActionView):
@@ -302,7 +530,8 @@ class RefundView(AmountActionView):
         "to the captured amount."
     )
     failure = _("Docdata could not refund: %(error)s")
-    done = _("Refund of %(amount)s requested; the order is now %(status)s.")
+    refused = _("Docdata refused the refund: %(reason)s. Nothing was refunded.")
+    what = _("Refund of %(amount)s")
 
 
 #: The old package's name of the cancel view (a confirmation page; POST cancels).

@@ -6,7 +6,12 @@ import pytest
 from django.urls import reverse
 
 from oscar_docdata.facade import get_facade
-from oscar_docdata.models import DocdataOrder, DocdataPayment, DocdataStatusChange
+from oscar_docdata.models import (
+    DocdataMoneyRequest,
+    DocdataOrder,
+    DocdataPayment,
+    DocdataStatusChange,
+)
 from oscar_docdata.testing import replies
 
 
@@ -18,6 +23,11 @@ def admin_order(make_order, docdata):
         payments=[replies.payment_xml(5000000001, amount=2500, captures=[("CAPTURED", 2500)])],
     ))
     get_facade().update_order(order)
+    DocdataMoneyRequest.objects.create(
+        docdata_order=order, payment=order.payments.get(), kind="refund",
+        amount="4.00", currency="EUR", reference="R-admin-0", request_key="admin",
+        state=DocdataMoneyRequest.STATE_PENDING,
+    )
     return order
 
 
@@ -25,6 +35,7 @@ MODELS = [
     ("docdataorder", lambda order: order),
     ("docdatapayment", lambda order: order.payments.get()),
     ("docdatastatuschange", lambda order: order.status_changes.get()),
+    ("docdatamoneyrequest", lambda order: order.money_requests.get()),
 ]
 
 
@@ -46,7 +57,8 @@ def test_changelist_and_read_only_detail(admin_client, admin_order, model, get):
 
 @pytest.mark.parametrize(("model", "get"), MODELS)
 def test_nothing_can_be_added_changed_or_deleted(admin_client, admin_order, model, get):
-    counts = [m.objects.count() for m in (DocdataOrder, DocdataPayment, DocdataStatusChange)]
+    all_models = (DocdataOrder, DocdataPayment, DocdataStatusChange, DocdataMoneyRequest)
+    counts = [m.objects.count() for m in all_models]
     obj = get(admin_order)
 
     assert admin_client.get(reverse(f"admin:oscar_docdata_{model}_add")).status_code == 403
@@ -55,11 +67,18 @@ def test_nothing_can_be_added_changed_or_deleted(admin_client, admin_order, mode
     change_url = reverse(f"admin:oscar_docdata_{model}_change", args=[obj.pk])
     admin_client.post(change_url, {"status": "cancelled", "note": "x"})
 
-    assert [m.objects.count() for m in (DocdataOrder, DocdataPayment,
-                                        DocdataStatusChange)] == counts
+    assert [m.objects.count() for m in all_models] == counts
     obj.refresh_from_db()
     assert getattr(obj, "status", "") != "cancelled"
     assert getattr(obj, "note", "") != "x"
+
+
+def test_the_money_request_list_shows_order_key_kind_amount_and_state(admin_client,
+                                                                      admin_order):
+    page = admin_client.get(reverse("admin:oscar_docdata_docdatamoneyrequest_changelist"))
+    html = page.content.decode()
+    assert admin_order.order_key in html
+    assert "Refund" in html and "4.00" in html and "In progress at Docdata" in html
 
 
 def test_the_order_page_shows_its_payments_and_history(admin_client, admin_order):

@@ -6,6 +6,7 @@ requests through the plugin's HTTP session, answered with real reply XML.
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -71,6 +72,16 @@ def sent_amounts(docdata: Any, operation: str) -> list[tuple[str, str]]:
 
 def messages_of(response: Any) -> list[str]:
     return [str(message) for message in response.context["messages"]]
+
+
+def levels_of(response: Any) -> list[str]:
+    """The messages' levels ("success", "error", …) as the page shows them."""
+    return [message.level_tag for message in response.context["messages"]]
+
+
+def form(data: dict | None = None, **fields: Any) -> dict:
+    """A capture or refund form's POST data with a fresh request key (as its GET gives)."""
+    return {"request_key": uuid.uuid4().hex, **(data or {}), **fields}
 
 
 # --- list ------------------------------------------------------------------------------
@@ -158,9 +169,13 @@ def test_detail_shows_totals_payment_lines_and_history(staff_client, order, docd
 
     assert page.status_code == 200
     html = page.content.decode()
-    for text in ("€25.00", "€5.00", "€3.00", str(PAYMENT), "IDEAL", "AUTHORIZED",
-                 "CAP-1", "REF-1", "CB-1", "FRAUD", order.order_key, order.merchant_order_id):
+    for text in ("€25.00", "€5.00", "€3.00", str(PAYMENT), "IDEAL", "Authorized",
+                 "CAP-1", "REF-1", "CB-1", "FRAUD", order.order_key, order.merchant_order_id,
+                 "Capture: €25.00 — done", "Refund: €5.00 — done",
+                 "Chargeback: €3.00 — charged back"):
         assert text in html, text
+    for code in ("AUTHORIZED", "CAPTURED", "CHARGED<", "paid_refunded", "EUR 25"):
+        assert code not in html, code
     history = list(page.context["history"])
     assert [(c.old_status, c.new_status) for c in history] == [("new", "paid_refunded")]
     assert docdata.requests == []  # showing the page asks Docdata nothing
@@ -189,7 +204,8 @@ def test_detail_links_to_the_back_office(staff_client, order):
 
 @pytest.mark.parametrize("page", ["refresh", "cancel", "capture", "refund"])
 def test_get_shows_a_confirmation_form_and_changes_nothing(staff_client, order, docdata, page):
-    apply(order, docdata, report(captured=1000))
+    # Cancelling needs an order with nothing captured; refunding one with a capture.
+    apply(order, docdata, report(captured=0 if page == "cancel" else 1000))
     before = DocdataOrder.objects.values().get(pk=order.pk)
 
     response = staff_client.get(url(page, order))
@@ -199,6 +215,7 @@ def test_get_shows_a_confirmation_form_and_changes_nothing(staff_client, order, 
     assert 'method="post"' in html and "csrfmiddlewaretoken" in html
     if page in ("capture", "refund"):
         assert 'name="amount"' in html and 'step="0.01"' in html
+        assert 'type="hidden" name="request_key"' in html
     assert docdata.requests == []
     assert DocdataOrder.objects.values().get(pk=order.pk) == before
     assert DocdataStatusChange.objects.count() == 1  # only the setup's change
@@ -258,22 +275,30 @@ def test_cancel_asks_docdata_and_applies_the_result(staff_client, staff_user, or
     change = order.status_changes.get()
     assert (change.new_status, change.trigger, change.user) == ("cancelled", "dashboard",
                                                                 staff_user)
-    assert "NO_PAYMENTS" in messages_of(response)[0]
+    assert messages_of(response) == [
+        "The order was cancelled at Docdata before the shopper paid anything; the order is "
+        "now Cancelled."]
+    assert levels_of(response) == ["success"]
 
 
-def test_a_refused_cancel_is_recorded_with_docdata_answer(staff_client, order, docdata):
-    apply(order, docdata, report(captured=2500))
+def test_a_refused_cancel_is_an_error_recorded_in_the_history(staff_client, order, docdata):
+    # The shop saw an authorization only; Docdata knows of a capture and refuses.
+    apply(order, docdata, report())
     docdata.add("cancel", replies.cancel_reply("FAILED"))
-    docdata.add("status", report(captured=2500))
+    docdata.add("status", report())
 
     response = staff_client.post(url("cancel", order), follow=True)
 
     order.refresh_from_db()
-    assert order.status == "paid"
-    assert "FAILED" in messages_of(response)[0]
+    assert order.status == "pending"
+    assert levels_of(response) == ["error"]
+    [text] = messages_of(response)
+    assert text.startswith("Docdata refused to cancel: a payment could not be cancelled, for "
+                           "example because money was captured")
+    assert "FAILED" not in text
     latest = order.status_changes.order_by("-id").first()
-    assert (latest.old_status, latest.new_status, latest.note) == ("paid", "paid",
-                                                                   "cancel: FAILED")
+    assert (latest.old_status, latest.new_status, latest.note) == (
+        "pending", "pending", "cancel refused by Docdata")
 
 
 # --- capture ---------------------------------------------------------------------------
@@ -284,7 +309,7 @@ def test_full_capture(staff_client, staff_user, order, docdata):
     docdata.add("capture", replies.capture_reply())
     docdata.add("status", report(captured=2500))
 
-    response = staff_client.post(url("capture", order), {"amount": "", "payment": ""},
+    response = staff_client.post(url("capture", order), form({"amount": "", "payment": ""}),
                                  follow=True)
 
     assert sent_amounts(docdata, "capture") == [(str(PAYMENT), "2500")]
@@ -293,7 +318,8 @@ def test_full_capture(staff_client, staff_user, order, docdata):
     change = order.status_changes.order_by("-id").first()
     assert (change.old_status, change.new_status, change.trigger, change.user) == (
         "pending", "paid", "dashboard", staff_user)
-    assert "€25.00" in messages_of(response)[0] or "25.00" in messages_of(response)[0]
+    assert messages_of(response) == ["Capture of €25.00 done; the order is now Paid."]
+    assert levels_of(response) == ["success"]
 
 
 def test_partial_capture_of_one_payment(staff_client, staff_user, order, docdata):
@@ -301,7 +327,7 @@ def test_partial_capture_of_one_payment(staff_client, staff_user, order, docdata
     docdata.add("capture", replies.capture_reply())
     docdata.add("status", report(captured=1000))
 
-    staff_client.post(url("capture", order), {"amount": "10.00", "payment": str(PAYMENT)})
+    staff_client.post(url("capture", order), form({"amount": "10.00", "payment": str(PAYMENT)}))
 
     assert sent_amounts(docdata, "capture") == [(str(PAYMENT), "1000")]
     order.refresh_from_db()
@@ -310,12 +336,12 @@ def test_partial_capture_of_one_payment(staff_client, staff_user, order, docdata
     latest = order.status_changes.order_by("-id").first()
     assert (latest.old_status, latest.new_status, latest.user) == ("pending", "pending",
                                                                    staff_user)
-    assert "capture EUR 10.00" in latest.note
+    assert latest.note == f"capture €10.00 on payment {PAYMENT}"
 
 
 @pytest.mark.parametrize(
     ("amount", "error"),
-    [("25.01", "At most EUR 25.00"), ("0", "more than zero"), ("-5", "more than zero"),
+    [("25.01", "At most €25.00"), ("0", "more than zero"), ("-5", "more than zero"),
      ("1.005", "at most 2 decimals"), ("ten", "number")],
 )
 def test_capture_amounts_are_validated_before_anything_is_sent(
@@ -323,17 +349,18 @@ def test_capture_amounts_are_validated_before_anything_is_sent(
 ):
     apply(order, docdata, report())
 
-    response = staff_client.post(url("capture", order), {"amount": amount})
+    response = staff_client.post(url("capture", order), form({"amount": amount}))
 
     assert response.status_code == 200
     assert error in str(response.context["form"].errors["amount"])
     assert docdata.requests == []
 
 
-def test_capture_without_an_authorization_says_so(staff_client, order, docdata):
-    response = staff_client.post(url("capture", order), {"amount": "1.00"})
-    assert response.status_code == 200
-    assert "No authorized amount" in str(response.context["form"].non_field_errors())
+def test_capture_without_an_authorization_is_refused(staff_client, order, docdata):
+    response = staff_client.post(url("capture", order), form({"amount": "1.00"}), follow=True)
+    assert response.redirect_chain[-1][0] == url("detail", order)
+    assert messages_of(response) == ["No authorized amount is left to capture."]
+    assert levels_of(response) == ["error"]
     assert docdata.requests == []
 
 
@@ -345,28 +372,28 @@ def test_several_partial_refunds_then_the_rest(staff_client, staff_user, order, 
     docdata.add("refund", replies.refund_reply())
     docdata.add("status", report(captured=2500, refunded=500,
                                  refunds=[("CAPTURED", 500)]))
-    staff_client.post(url("refund", order), {"amount": "5.00"})
+    staff_client.post(url("refund", order), form({"amount": "5.00"}))
     order.refresh_from_db()
     assert order.status == "paid_refunded"
 
     docdata.add("refund", replies.refund_reply())
     docdata.add("status", report(captured=2500, refunded=1000,
                                  refunds=[("CAPTURED", 500), ("CAPTURED", 500)]))
-    staff_client.post(url("refund", order), {"amount": "5.00"})
+    staff_client.post(url("refund", order), form({"amount": "5.00"}))
     order.refresh_from_db()
     assert order.total_refunded == Decimal("10.00")
 
     # More than what is left is refused before anything is sent.
     requests_before = len(docdata.requests)
-    response = staff_client.post(url("refund", order), {"amount": "15.01"})
-    assert "At most EUR 15.00" in str(response.context["form"].errors["amount"])
+    response = staff_client.post(url("refund", order), form({"amount": "15.01"}))
+    assert "At most €15.00" in str(response.context["form"].errors["amount"])
     assert len(docdata.requests) == requests_before
 
     docdata.add("refund", replies.refund_reply())
     docdata.add("status", report(
         captured=2500, refunded=2500,
         refunds=[("CAPTURED", 500), ("CAPTURED", 500), ("CAPTURED", 1500)]))
-    staff_client.post(url("refund", order), {"amount": ""})  # the rest
+    staff_client.post(url("refund", order), form({"amount": ""}))  # the rest
     order.refresh_from_db()
     assert order.status == "refunded"
 
@@ -382,16 +409,16 @@ def test_several_partial_refunds_then_the_rest(staff_client, staff_user, order, 
     ]
 
 
-def test_refund_without_a_capture_says_so(staff_client, order, docdata):
+def test_refund_without_a_capture_is_refused(staff_client, order, docdata):
     apply(order, docdata, report())
-    response = staff_client.post(url("refund", order), {"amount": "1.00"})
-    assert "No captured amount" in str(response.context["form"].non_field_errors())
+    response = staff_client.post(url("refund", order), form({"amount": "1.00"}), follow=True)
+    assert messages_of(response) == ["No captured amount is left to refund."]
     assert docdata.requests == []
 
 
 def test_refund_of_an_unknown_payment_is_a_form_error(staff_client, order, docdata):
     apply(order, docdata, report(captured=2500))
-    response = staff_client.post(url("refund", order), {"payment": "123"})
+    response = staff_client.post(url("refund", order), form({"payment": "123"}))
     assert response.context["form"].errors["payment"]
     assert docdata.requests == []
 
@@ -403,12 +430,14 @@ def test_docdata_errors_are_shown_on_the_page(staff_client, order, docdata):
     docdata.add("refund", replies.error_reply(
         "refund", [("REQUEST_DATA_INCORRECT", "Refund amount exceeds captured amount.")]))
 
-    response = staff_client.post(url("refund", order), {"amount": "5.00"}, follow=True)
+    response = staff_client.post(url("refund", order), form({"amount": "5.00"}), follow=True)
 
     assert response.status_code == 200
     assert response.redirect_chain[-1][0] == url("detail", order)
-    text = messages_of(response)[0]
-    assert "could not refund" in text and "Refund amount exceeds" in text
+    assert levels_of(response) == ["error"]
+    assert messages_of(response) == [
+        "Docdata refused the refund: Refund amount exceeds captured amount. Nothing was "
+        "refunded."]
     order.refresh_from_db()
     assert order.status == "paid"
     assert order.status_changes.count() == 1  # nothing recorded for a refused action
@@ -446,7 +475,7 @@ def test_amounts_follow_the_currency_minor_unit(staff_client, make_order, docdat
 
     page = staff_client.get(url("capture", yen)).content.decode()
     assert 'step="1"' in page
-    response = staff_client.post(url("capture", yen), {"amount": "1.5"})
+    response = staff_client.post(url("capture", yen), form({"amount": "1.5"}))
     assert "JPY amounts have at most 0 decimals" in str(response.context["form"].errors)
     assert docdata.requests == []
 
@@ -455,7 +484,7 @@ def test_amounts_follow_the_currency_minor_unit(staff_client, make_order, docdat
         registered=1200, currency="JPY", acquirer_approved=1200, captured=1200,
         payments=[replies.payment_xml(PAYMENT, amount=1200, currency="JPY",
                                       captures=[("CAPTURED", 1200)])]))
-    staff_client.post(url("capture", yen), {"amount": "1200"})
+    staff_client.post(url("capture", yen), form({"amount": "1200"}))
     assert sent_amounts(docdata, "capture") == [(str(PAYMENT), "1200")]
     yen.refresh_from_db()
     assert yen.status == "paid"
