@@ -52,7 +52,8 @@ def unsettled_text(request: DocdataMoneyRequest) -> str:
                  "before trying again.")
     else:
         text = _("%(kind)s of %(amount)s requested, outcome unknown: Docdata did not answer. "
-                 "Refresh the status before trying again.")
+                 "Refresh the status before trying again. If Docdata never reports it, it "
+                 "is released by a refresh a few minutes after it was sent.")
     return str(text % values)
 
 

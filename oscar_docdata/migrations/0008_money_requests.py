@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
                 ('currency', models.CharField(max_length=3, verbose_name='currency')),
                 ('reference', models.CharField(max_length=35, unique=True, verbose_name='merchant reference')),
                 ('request_key', models.CharField(db_index=True, max_length=64, verbose_name='request key')),
-                ('state', models.CharField(choices=[('sending', 'Being sent'), ('accepted', 'Accepted by Docdata'), ('unknown', 'Outcome unknown'), ('refused', 'Refused by Docdata'), ('not_sent', 'Not sent'), ('pending', 'In progress at Docdata'), ('done', 'Done'), ('failed', 'Failed at Docdata'), ('not_received', 'Never reached Docdata')], db_index=True, default='sending', max_length=20, verbose_name='state')),
+                ('state', models.CharField(choices=[('sending', 'Being sent'), ('accepted', 'Accepted by Docdata'), ('unknown', 'Outcome unknown'), ('refused', 'Refused by Docdata'), ('not_sent', 'Not sent'), ('pending', 'In progress at Docdata'), ('done', 'Done'), ('failed', 'Failed at Docdata'), ('not_received', 'Never reached Docdata')], db_index=True, default='sending', max_length=20, verbose_name='request state')),
                 ('docdata_status', models.CharField(blank=True, default='', max_length=35, verbose_name='Docdata status')),
                 ('reason', models.CharField(blank=True, default='', max_length=250, verbose_name='reason')),
                 ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),

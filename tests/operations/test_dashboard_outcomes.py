@@ -137,7 +137,8 @@ def test_a_timeout_is_outcome_unknown_and_blocks_the_next(staff_client, paid, do
     detail = staff_client.get(url("detail", paid)).content.decode()
     assert 'id="docdata_unsettled"' in detail
     assert ("Refund of €4.00 requested, outcome unknown: Docdata did not answer. Refresh "
-            "the status before trying again.") in detail
+            "the status before trying again. If Docdata never reports it, it is released by "
+            "a refresh a few minutes after it was sent.") in detail
     assert url("refund", paid) not in detail
     page = staff_client.get(url("refund", paid), follow=True)
     assert levels_of(page) == ["error"] and "outcome unknown" in messages_of(page)[0]
