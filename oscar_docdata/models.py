@@ -280,7 +280,8 @@ class DocdataMoneyRequest(models.Model):
     # One submission of a form (or one API call): a second submission is refused.
     request_key = models.CharField(_("request key"), max_length=64, db_index=True)
     state = models.CharField(
-        _("request state"), max_length=20, choices=STATE_CHOICES, default=STATE_SENDING, db_index=True
+        _("request state"), max_length=20, choices=STATE_CHOICES, default=STATE_SENDING,
+        db_index=True,
     )
     docdata_status = models.CharField(_("Docdata status"), max_length=35, blank=True, default="")
     reason = models.CharField(_("reason"), max_length=250, blank=True, default="")

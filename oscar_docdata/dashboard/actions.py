@@ -92,22 +92,28 @@ def may_cancel(order: DocdataOrder) -> Allowed:
     return YES
 
 
-def may_capture(order: DocdataOrder) -> Allowed:
+_NOTHING_LEFT = {
+    DocdataMoneyRequest.KIND_CAPTURE: _("No authorized amount is left to capture."),
+    DocdataMoneyRequest.KIND_REFUND: _("No captured amount is left to refund."),
+}
+
+
+def may_move(order: DocdataOrder, kind: str) -> Allowed:
+    """Whether a capture or refund (``kind``) may be requested now."""
     notice = unsettled_notice(order)
     if notice:
         return Allowed(False, notice)
-    if available(order, DocdataMoneyRequest.KIND_CAPTURE) <= 0:
-        return Allowed(False, str(_("No authorized amount is left to capture.")))
+    if available(order, kind) <= 0:
+        return Allowed(False, str(_NOTHING_LEFT[kind]))
     return YES
+
+
+def may_capture(order: DocdataOrder) -> Allowed:
+    return may_move(order, DocdataMoneyRequest.KIND_CAPTURE)
 
 
 def may_refund(order: DocdataOrder) -> Allowed:
-    notice = unsettled_notice(order)
-    if notice:
-        return Allowed(False, notice)
-    if available(order, DocdataMoneyRequest.KIND_REFUND) <= 0:
-        return Allowed(False, str(_("No captured amount is left to refund.")))
-    return YES
+    return may_move(order, DocdataMoneyRequest.KIND_REFUND)
 
 
 _CHECKS = {"cancel": may_cancel, "capture": may_capture, "refund": may_refund}
