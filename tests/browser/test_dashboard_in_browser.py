@@ -20,6 +20,7 @@ from django.test import Client, override_settings
 from oscar.apps.dashboard.nav import _dashboard_url_names_to_config
 
 from oscar_docdata.models import DocdataMoneyRequest, DocdataOrder
+from oscar_docdata.simulator import notifications
 from tests.operations.conftest import create_docdata_order
 
 from .browser import chromium_missing, chromium_page, step
@@ -78,6 +79,11 @@ def page(live_server, staff):
         connections.close_all()  # see test_checkout_in_browser.page
 
 
+def notified() -> None:
+    """Wait for the simulator's notifications (a worker thread on PostgreSQL)."""
+    assert notifications.wait_until_idle(10), "the simulator's notifications did not finish"
+
+
 def detail_url(live_server, order: DocdataOrder) -> str:
     return f"{live_server.url}/dashboard/docdata/{order.pk}/"
 
@@ -96,6 +102,7 @@ def test_partial_refunds_stay_pending_until_docdata_settles_them(page, live_serv
     name = request.node.name
     order = create_docdata_order("10.00")
     simulator.settle(order.order_key, "paid")
+    notified()
     order.refresh_from_db()
     assert (order.status, order.total_captured) == ("paid", Decimal("10.00"))
     detail = detail_url(live_server, order)
@@ -134,6 +141,7 @@ def test_partial_refunds_stay_pending_until_docdata_settles_them(page, live_serv
     assert DocdataMoneyRequest.objects.filter(state="pending").count() == 2
 
     simulator.settle_pending(order.order_key)
+    notified()
 
     with step(page, name, "refresh"):
         page.goto(detail)
@@ -152,6 +160,7 @@ def test_a_cancel_docdata_refuses_is_an_error(page, live_server, simulator, sett
     name = request.node.name
     order = create_docdata_order("10.00")
     simulator.settle(order.order_key, "authorized")
+    notified()
     order.refresh_from_db()
     assert order.status == "pending"
     # Captured in Docdata's Back Office, and the shop not told: it still offers cancel.

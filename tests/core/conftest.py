@@ -25,7 +25,7 @@ _numbers = itertools.count(1)
 #: ``status_pull_started``): a record that a call was made, not a change of the order.
 PULL_BOOKKEEPING = re.compile(
     r'^UPDATE "oscar_docdata_docdataorder" SET "status_(report_pulled|pull_started)" = '
-    r"(NULL|'[^']*'|\S+) WHERE [^,]*$"
+    r"(NULL|'[^']*'(::\w+)?|\S+) WHERE [^,]*$"
 )
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 
