@@ -319,17 +319,21 @@ class Interface:
         References of stored orders and those in ``taken`` are skipped.
         """
         number = str(order_number)
-        used = set(taken) | set(
-            DocdataOrder.objects.filter(merchant_name=merchant_name)
-            .filter(merchant_order_id__startswith=number)
-            .values_list("merchant_order_id", flat=True)
-        )
-        if number not in used:
-            return number
-        n = 2
-        while f"{number}-{n}" in used:
-            n += 1
-        return f"{number}-{n}"
+        skipped = set(taken)
+        stored = DocdataOrder.objects.filter(merchant_name=merchant_name)
+        # Exact candidates, ten per query, through the unique (merchant, reference)
+        # index: a prefix match (startswith) reads every reference of the merchant.
+        first = 1
+        while True:
+            batch = [number if n == 1 else f"{number}-{n}" for n in range(first, first + 10)]
+            used = skipped | set(
+                stored.filter(merchant_order_id__in=batch)
+                .values_list("merchant_order_id", flat=True)
+            )
+            free = next((candidate for candidate in batch if candidate not in used), None)
+            if free is not None:
+                return free
+            first += 10
 
     # --- the hosted menu -----------------------------------------------------------------
 

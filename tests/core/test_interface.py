@@ -102,6 +102,29 @@ def test_second_docdata_order_for_one_order_number_gets_a_suffix(docdata, make_o
     assert DocdataOrder.objects.for_oscar_order("100003").count() == 3
 
 
+def test_next_reference_past_many_taken_skips_gaps_and_other_merchants(make_order):
+    # Twelve Docdata orders of one order number (more than one batch of candidates), a
+    # gap at -7, the same references at another merchant, a reference that only starts
+    # with the number, and one taken at Docdata.
+    for n in (1, *range(2, 7), *range(8, 14)):
+        make_order(reference="100005" if n == 1 else f"100005-{n}", order_number="100005")
+    make_order(reference="100005-7", order_number="100005", merchant="shop_sub")
+    make_order(reference="1000057", order_number="1000057")
+    assert Interface.next_merchant_order_id("100005", "shop_test") == "100005-7"
+    assert Interface.next_merchant_order_id("100005", "shop_test",
+                                            taken={"100005-7"}) == "100005-14"
+    assert Interface.next_merchant_order_id("100005", "shop_sub") == "100005"
+    assert Interface.next_merchant_order_id("1000057", "shop_sub") == "1000057"
+
+
+def test_next_reference_reads_exact_references_only(make_order, django_assert_num_queries):
+    """No prefix match (LIKE): a query by the unique (merchant, reference) index."""
+    make_order(reference="100006", order_number="100006")
+    with django_assert_num_queries(1) as queries:
+        assert Interface.next_merchant_order_id("100006", "shop_test") == "100006-2"
+    assert "LIKE" not in queries.captured_queries[0]["sql"].upper()
+
+
 def test_reference_taken_at_docdata_tries_the_next(docdata, caplog):
     docdata.add("create", replies.error_reply(
         "create", (("REQUEST_DATA_INCORRECT", "Merchant order reference is not unique."),)))
