@@ -7,6 +7,11 @@ The old package's names (``AmexPayment``, ``StatusReply``, ``to_iso639_part1`` â
 mapped in :mod:`.legacy`.
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
 from oscar_docdata.exceptions import (
     REQUEST_ERRORS,
     DocdataCancelError,
@@ -26,65 +31,66 @@ from oscar_docdata.exceptions import (
     OrderKeyMissing,
 )
 
-from .client import DocdataClient
-from .legacy import (
-    AmexPayment,
-    DirectDebitPayment,
-    ElvPayment,
-    MasterCardPayment,
-    Payment,
-    Quantity,
-    StartReply,
-    StatusReply,
-    TechnicalIntegrationInfo,
-    TotalVatAmount,
-    to_iso639_part1,
-)
-from .results import (
-    AmountLine,
-    Authorization,
-    CancelResult,
-    CaptureResult,
-    ConsideredSafe,
-    CreateReply,
-    CreateResult,
-    ExtendedInfo,
-    IdealIssuer,
-    Mandate,
-    PaymentLine,
-    PaymentMethod,
-    PaymentResponse,
-    ProceedResult,
-    Redirect,
-    RefundResult,
-    Reversal,
-    StartResult,
-    StatusReport,
-    Totals,
-)
-from .values import (
-    Address,
-    Amount,
-    BankTransferPayment,
-    CardPayment,
-    Company,
-    Destination,
-    IdealAuthorizationResult,
-    IdealPayment,
-    IntegrationInfo,
-    Invoice,
-    Item,
-    Name,
-    PaypalAuthenticationResult,
-    RecurringPayment,
-    RefundBankAccount,
-    RefundItems,
-    SepaDirectDebitPayment,
-    Shopper,
-    ShopperInfo,
-    ThreeDSecureResult,
-    Vat,
-)
+#: Where each public name lives. They are imported on first use (``__getattr__``
+#: below): the client's module imports zeep, requests and lxml (some 40 MiB and a
+#: few hundred ms), which a shop's start-up, its URLconfs and checks never need;
+#: they are loaded by the first Docdata call instead.
+_LAZY_NAMES: dict[str, str] = {
+    "DocdataClient": "client",
+    "AmexPayment": "legacy",
+    "DirectDebitPayment": "legacy",
+    "ElvPayment": "legacy",
+    "MasterCardPayment": "legacy",
+    "Payment": "legacy",
+    "Quantity": "legacy",
+    "StartReply": "legacy",
+    "StatusReply": "legacy",
+    "TechnicalIntegrationInfo": "legacy",
+    "TotalVatAmount": "legacy",
+    "to_iso639_part1": "legacy",
+    "AmountLine": "results",
+    "Authorization": "results",
+    "CancelResult": "results",
+    "CaptureResult": "results",
+    "ConsideredSafe": "results",
+    "CreateReply": "results",
+    "CreateResult": "results",
+    "ExtendedInfo": "results",
+    "IdealIssuer": "results",
+    "Mandate": "results",
+    "PaymentLine": "results",
+    "PaymentMethod": "results",
+    "PaymentResponse": "results",
+    "ProceedResult": "results",
+    "Redirect": "results",
+    "RefundResult": "results",
+    "Reversal": "results",
+    "StartResult": "results",
+    "StatusReport": "results",
+    "Totals": "results",
+    "Address": "values",
+    "Amount": "values",
+    "BankTransferPayment": "values",
+    "CardPayment": "values",
+    "Company": "values",
+    "Destination": "values",
+    "IdealAuthorizationResult": "values",
+    "IdealPayment": "values",
+    "IntegrationInfo": "values",
+    "Invoice": "values",
+    "Item": "values",
+    "Name": "values",
+    "PaypalAuthenticationResult": "values",
+    "RecurringPayment": "values",
+    "RefundBankAccount": "values",
+    "RefundItems": "values",
+    "SepaDirectDebitPayment": "values",
+    "Shopper": "values",
+    "ShopperInfo": "values",
+    "ThreeDSecureResult": "values",
+    "Vat": "values",
+}
+
 
 __all__ = [
     "REQUEST_ERRORS", "Address", "AmexPayment", "Amount", "AmountLine", "Authorization",
@@ -104,3 +110,17 @@ __all__ = [
     "TechnicalIntegrationInfo", "ThreeDSecureResult", "TotalVatAmount", "Totals", "Vat",
     "to_iso639_part1",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name's module on first use (see ``_LAZY_NAMES``)."""
+    module = _LAZY_NAMES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY_NAMES})

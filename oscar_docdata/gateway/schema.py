@@ -14,8 +14,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from lxml import etree
+if TYPE_CHECKING:
+    from lxml import etree
+
+# lxml is imported inside the functions that parse: this module's names are read at
+# start-up (through the menu URL helpers the interface imports), the XSD only when a
+# value is first checked or a call made; lxml.etree costs some 6 MiB and 10-30 ms.
 
 WSDL_DIR = Path(__file__).resolve().parent.parent / "wsdl"
 WSDL_PATH = WSDL_DIR / "paymentservice-1_3.wsdl"
@@ -82,12 +88,16 @@ _schema: etree.XMLSchema | None = None
 
 def hardened_parser() -> etree.XMLParser:
     """An XML parser that resolves no entities and never touches the network."""
+    from lxml import etree
+
     return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
                            load_dtd=False, dtd_validation=False)
 
 
 def xml_schema() -> etree.XMLSchema:
     """The bundled XSD compiled by lxml (once per process)."""
+    from lxml import etree
+
     global _schema
     with _schema_lock:
         if _schema is None:
@@ -137,6 +147,8 @@ def _local(qualified: str) -> str:
 
 @cache
 def _simple_type_elements() -> dict[str, etree._Element]:
+    from lxml import etree
+
     document = etree.parse(str(XSD_PATH), hardened_parser())
     return {
         element.get("name"): element
@@ -170,6 +182,8 @@ def facets(type_name: str) -> Facets:
                   "patterns": [builtin] if builtin else [],
                   "enumeration": (), "min_inclusive": None, "max_inclusive": None,
                   "whitespace": _BUILTIN_WHITESPACE.get(base_name)}
+    from lxml import etree
+
     enumeration = []
     for facet in restriction:
         if not isinstance(facet.tag, str):

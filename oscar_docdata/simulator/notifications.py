@@ -22,20 +22,24 @@ failed attempt is recorded with the reason.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import itertools
 import logging
 import threading
 import time
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-import requests
 from django.db import connections, transaction
 from django.urls import NoReverseMatch, reverse
 
 from .conf import sim_settings
 from .models import NotificationAttempt, SimulatedOrder
+
+if TYPE_CHECKING:
+    import requests
 
 logger = logging.getLogger("oscar_docdata.simulator")
 
@@ -99,11 +103,15 @@ def _session() -> requests.Session:
     try:
         from oscar_docdata.gateway.transport import get_http_session
     except ImportError:  # the gateway is optional for the simulator itself
-        return _fallback_session
+        return _fallback_session()
     return get_http_session()
 
 
-_fallback_session = requests.Session()
+@functools.cache
+def _fallback_session() -> requests.Session:
+    import requests  # see deliver()
+
+    return requests.Session()
 
 
 def backoff(attempt: int) -> float:
@@ -122,6 +130,10 @@ def deliver(job: Job) -> float | None:
                  "mount oscar_docdata.urls (URL name 'order_status_update').")
         logger.warning("Simulator: not notifying order %s: %s", job.reference, error)
     else:
+        # Imported here: the simulator's URLconf loads this module at start-up, and
+        # requests (some 15 MiB) is needed only once a notification goes out.
+        import requests
+
         url = job.url + quote(job.reference, safe="")
         try:
             response = _session().get(
