@@ -95,7 +95,7 @@ class Meter:
         from oscar_docdata.gateway import parsing, transport
 
         send, read_reply, parse, dispatch = (transport.send, parsing.read_reply, parsing.parse,
-                                             updater._send)
+                                             updater.announce)
 
         def timed_send(*args: Any, **kwargs: Any) -> Any:
             with self.watch.part("soap"):
@@ -120,7 +120,7 @@ class Meter:
         transport.send = timed_send
         parsing.read_reply = timed_read_reply
         parsing.parse = timed_parse
-        updater._send = timed_dispatch
+        updater.announce = timed_dispatch
 
 
 def status_reply(first_id: int, lines: int, refunds: dict[int, int]) -> bytes:

@@ -43,3 +43,9 @@ LOGGING = {
         "django": {"handlers": ["null"], "level": "CRITICAL", "propagate": False},
     },
 }
+
+if os.environ.get("BENCH_SHOP") == "startup":
+    # bench_startup.py: the shop both this package and the old one run in (the old
+    # package has no simulator).
+    INSTALLED_APPS = [app for app in INSTALLED_APPS if app != "oscar_docdata.simulator"]  # noqa: F405
+    ROOT_URLCONF = "benchmarks.urls_startup"
