@@ -42,7 +42,11 @@ from oscar_docdata.checkout.conf import (
 )
 from oscar_docdata.checkout.emails import send_confirmation_email
 from oscar_docdata.checkout.payments import sync_payments
-from oscar_docdata.checkout.sources import oscar_order, oscar_order_for, oscar_order_id_for
+from oscar_docdata.checkout.sources import (
+    locked_order_and_source,
+    oscar_order_for,
+    oscar_order_link,
+)
 from oscar_docdata.checkout.status import follow_docdata_status
 from oscar_docdata.exceptions import DocdataError
 from oscar_docdata.facade import get_facade
@@ -104,8 +108,8 @@ def keep_in_step(docdata_order: DocdataOrder, statuses: Iterable[str] | None = N
     follows the mapping: first the signalled status, then the current one, so that
     signals arriving out of order still leave the order where Docdata is.
     """
-    order_id = oscar_order_id_for(docdata_order)
-    if order_id is None:
+    link = oscar_order_link(docdata_order)
+    if link is None:
         logger.info(
             "Docdata order %s: no Oscar order %s to keep in step",
             docdata_order.order_key, docdata_order.order_number,
@@ -114,11 +118,11 @@ def keep_in_step(docdata_order: DocdataOrder, statuses: Iterable[str] | None = N
     with transaction.atomic():
         # Lock the Oscar order first, then read the Docdata order's committed state: a
         # change committed meanwhile by another process is then seen here or waits.
-        order = oscar_order(order_id, lock=True)
+        order, source = locked_order_and_source(*link)
         if order is None:
             return  # deleted meanwhile
         current = DocdataOrder.objects.get(pk=docdata_order.pk)
-        sync = sync_payments(order, current)
+        sync = sync_payments(order, current, source=source)
         if statuses is not None:
             follow_docdata_status(order, [*statuses, current.status])
         if (

@@ -75,28 +75,39 @@ class PaymentSync:
         return next((e for e in self.events if e.event_type.name == PAID), None)
 
 
-def sync_payments(order: Any, docdata_order: DocdataOrder) -> PaymentSync:
+def sync_payments(order: Any, docdata_order: DocdataOrder, source: Any = None) -> PaymentSync:
     """Bring ``order``'s Source, Transactions and PaymentEvents in step.
 
     Runs in the caller's transaction, which should hold the order's row lock.
+    ``source``: the order's Source for ``docdata_order`` when the caller has read it.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("sync_payments() must run inside transaction.atomic()")
-    source = source_for(order, docdata_order)
+    amounts = source_amounts(docdata_order)
+    created = False
+    if source is None:
+        source, created = source_for(order, docdata_order, **amounts)
     sync = PaymentSync()
-    sync.source_changed = update_source_amounts(source, docdata_order)
-    sync.transactions = record_transactions(source, docdata_order.payments.all())
+    sync.source_changed = created or update_source_amounts(source, amounts)
+    # A Source created now has no Transactions yet: nothing to read.
+    sync.transactions = record_transactions(source, docdata_order.payments.all(),
+                                            recorded=set() if created else None)
     sync.events = record_payment_events(order, docdata_order)
     return sync
 
 
-def update_source_amounts(source: Any, docdata_order: DocdataOrder) -> bool:
-    amounts = {
+def source_amounts(docdata_order: DocdataOrder) -> dict[str, Decimal]:
+    """The Source's amount fields for what Docdata reported."""
+    return {
         "amount_allocated": docdata_order.total_acquirer_pending
         + docdata_order.total_acquirer_approved,
         "amount_debited": docdata_order.total_captured,
         "amount_refunded": docdata_order.total_refunded + docdata_order.total_charged_back,
     }
+
+
+def update_source_amounts(source: Any, amounts: dict[str, Decimal]) -> bool:
+    """Save the amounts that changed (only those fields); whether any did."""
     changed = [name for name, value in amounts.items() if getattr(source, name) != value]
     for name in changed:
         setattr(source, name, amounts[name])
@@ -135,9 +146,16 @@ def payment_transactions(payment: DocdataPayment, currency: str) -> list[dict[st
     return rows
 
 
-def record_transactions(source: Any, payments: Any) -> list[Any]:
-    """Create the Transactions not recorded yet, in one INSERT (``bulk_create``)."""
-    existing = set(source.transactions.values_list("txn_type", "reference"))
+def record_transactions(
+    source: Any, payments: Any, recorded: set[tuple[str, str]] | None = None
+) -> list[Any]:
+    """Create the Transactions not recorded yet, in one INSERT (``bulk_create``).
+
+    ``recorded``: the (type, reference) pairs already recorded, when the caller knows
+    them; read from the database otherwise.
+    """
+    existing = (set(source.transactions.values_list("txn_type", "reference"))
+                if recorded is None else set(recorded))
     new = []
     for payment in payments:
         for row in payment_transactions(payment, source.currency):
