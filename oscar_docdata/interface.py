@@ -320,14 +320,21 @@ class Interface:
         """
         number = str(order_number)
         skipped = set(taken)
-        stored = DocdataOrder.objects.filter(merchant_name=merchant_name)
-        # Exact candidates, ten per query, through the unique (merchant, reference)
-        # index: a prefix match (startswith) reads every reference of the merchant.
+        # Exact candidates, ten per query, found through indexes: a prefix match
+        # (startswith) reads every reference of the merchant. The unique (merchant,
+        # reference) index covers the references not shared; a shared one (an old
+        # package's order, see migration 0003) has its reference as its order number,
+        # so the order number's index finds it.
         first = 1
         while True:
             batch = [number if n == 1 else f"{number}-{n}" for n in range(first, first + 10)]
             used = skipped | set(
-                stored.filter(merchant_order_id__in=batch)
+                DocdataOrder.objects.filter(
+                    Q(reference_shared=False) | Q(order_number__in=batch),
+                    merchant_name=merchant_name,
+                    merchant_order_id__in=batch,
+                )
+                .order_by()
                 .values_list("merchant_order_id", flat=True)
             )
             free = next((candidate for candidate in batch if candidate not in used), None)
