@@ -8,7 +8,11 @@
 # Oscar's own migrations never create, drop or rename it; an index already covering the
 # column (a shop's own, or a future Oscar one) is left alone and none is added. On
 # PostgreSQL it is built CONCURRENTLY, so a large shop keeps taking orders meanwhile
-# (hence a non-atomic migration).
+# (hence a non-atomic migration). Only PostgreSQL (and MySQL) keep it through a later
+# AlterField of Oscar's on that table: SQLite rebuilds the table and loses it (on a new
+# SQLite database Oscar's payment migrations after 0001 run after this one). That costs
+# a development database speed, never correctness. The dependency names no migration
+# of Oscar's but the first, so that a forked payment app with its own migrations works.
 
 from django.db import migrations
 

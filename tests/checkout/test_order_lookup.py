@@ -1,14 +1,18 @@
 """Which Oscar order a Docdata order belongs to: its Docdata Source first, then its number."""
 
 import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from oscar.core.loading import get_model
 from oscar.test.factories import create_order
 
 from oscar_docdata.checkout.sources import (
     SOURCE_TYPE_CODE,
     docdata_source_type,
+    locked_order_and_source,
     oscar_order_for,
     oscar_order_id_for,
+    oscar_order_link,
 )
 from oscar_docdata.models import DocdataOrder
 
@@ -61,3 +65,39 @@ def test_another_source_type_or_key_does_not_count():
     add_source(create_order(number="300002"), "B" * 32)
 
     assert oscar_order_id_for(docdata_order()) is None
+
+
+def test_the_link_names_the_linking_source():
+    by_source = create_order(number="400001")
+    source = add_source(by_source, "A" * 32)
+    assert oscar_order_link(docdata_order(number="400001")) == (by_source.pk, source.pk)
+    by_number = create_order(number="400002")
+    assert oscar_order_link(docdata_order(key="B" * 32, number="400002")) == (
+        by_number.pk, None)
+
+
+def test_the_order_and_its_source_are_read_together():
+    order = create_order(number="400003")
+    source = add_source(order, "A" * 32)
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        assert locked_order_and_source(order.pk, source.pk) == (order, source)
+    assert len([q for q in queries.captured_queries if q["sql"].startswith("SELECT")]) == 1
+    with transaction.atomic():
+        assert locked_order_and_source(order.pk, None) == (order, None)
+        source.delete()
+        assert locked_order_and_source(order.pk, source.pk) == (order, None)
+        assert locked_order_and_source(order.pk + 1000, None) == (None, None)
+
+
+@pytest.mark.postgres
+def test_the_source_reference_is_indexed():
+    """Migration 0009: the look-up by Source reference reads an index, not the table."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite drops the index when Oscar's later payment migrations "
+                    "rebuild the table (see migration 0009); run with "
+                    "DOCDATA_TEST_DATABASE=postgres")
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, Source._meta.db_table)
+    column = Source._meta.get_field("reference").column
+    assert any(info["index"] and info["columns"][:1] == [column]
+               for info in constraints.values())
