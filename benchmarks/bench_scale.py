@@ -1,0 +1,303 @@
+"""Benchmark: the staff pages (dashboard and admin) at 10,000 and 100,000 Docdata orders.
+
+Run from the repository root (PostgreSQL required)::
+
+    /work/main/.venv/bin/python benchmarks/bench_scale.py [--orders 10000,100000]
+        [--repeat 7] [--keep-db]
+
+For each size, ``scale_seed.seed(n)`` fills the tables (3 payments per order, a status
+change each, a capture for every tenth, an Oscar order per order number, the trigram
+indexes). Then every staff page, search and filter is requested through Django's test
+client as a logged-in staff superuser, ``--repeat`` times after one warm-up; per page the
+median SQL time (the sum of the per-statement times of the statements
+CaptureQueriesContext captured, timed to the microsecond by an execute wrapper:
+Django's own records round to whole milliseconds) and the number of statements.
+Every statement reading a table of the plugin (or Oscar's orders) is EXPLAINed: none may
+scan such a table sequentially.
+
+Other sections join the same run: a module ``benchmarks/scale_commands.py`` or
+``benchmarks/scale_receivers.py``, if present, exposes::
+
+    def section(n_orders: int) -> list[tuple[str, str, bool]]:
+        '''Called after each seed (and after this benchmark's pages at that size); the
+        database holds ``n_orders`` seeded orders and may be changed (the next size is
+        seeded afresh). Returns (measure name, figure text, target met) rows.'''
+
+Their rows are printed after the pages' table and their targets checked with ours in the
+last lines. The process exits with 1 when a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+
+from common import database, median, print_table, setup_django
+
+#: The targets of issue 15.
+SQL_MS_TARGET = 100.0
+RATIO_TARGET = 1.3
+#: Optional sections other benchmarks contribute (see the module's docstring).
+SECTIONS = ("scale_commands", "scale_receivers")
+#: Tables no staff page may scan sequentially.
+WATCHED_TABLES = ("oscar_docdata_", "order_order")
+
+
+@dataclass
+class Figure:
+    statements: int
+    sql_ms: float
+    seq_scans: list[str]
+
+
+@dataclass
+class Page:
+    name: str
+    path: Callable[[int], str]
+    params: Callable[[int], dict[str, str]]
+
+
+@contextmanager
+def timed_statements() -> Iterator[list[float]]:
+    """Wall time of every statement run on the default connection, in seconds."""
+    from django.db import connection
+
+    times: list[float] = []
+
+    def wrapper(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            times.append(time.perf_counter() - started)
+
+    with connection.execute_wrapper(wrapper):
+        yield times
+
+
+def sequential_scans(statements: list[str]) -> list[str]:
+    """The watched tables the plans of ``statements`` read sequentially."""
+    from django.db import connection
+
+    found = []
+    with connection.cursor() as cursor:
+        for sql in statements:
+            if not sql.lstrip().upper().startswith("SELECT") or not any(
+                table in sql for table in WATCHED_TABLES
+            ):
+                continue
+            cursor.execute("EXPLAIN " + sql)
+            for (line,) in cursor.fetchall():
+                if "Seq Scan on" in line and any(table in line for table in WATCHED_TABLES):
+                    found.append(line.split("Seq Scan on", 1)[1].split()[0])
+    return found
+
+
+def measure(client, page: Page, n_orders: int, repeat: int) -> Figure:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    path, params = page.path(n_orders), page.params(n_orders)
+    response = client.get(path, params)  # warm-up (and the check that it works)
+    if response.status_code != 200:
+        raise SystemExit(f"{page.name}: HTTP {response.status_code} for {path} {params}")
+    sql_ms, statements, captured = [], [], []
+    for _ in range(repeat):
+        with CaptureQueriesContext(connection) as context, timed_statements() as times:
+            client.get(path, params)
+        sql_ms.append(sum(times) * 1000)
+        statements.append(len(context.captured_queries))
+        captured = [query["sql"] for query in context.captured_queries]
+    return Figure(round(median(statements)), median(sql_ms), sequential_scans(captured))
+
+
+def pages() -> list[Page]:
+    """Every staff page, search and filter measured, with paths and GET parameters."""
+    import scale_seed
+    from django.urls import reverse
+    from django.utils import timezone
+
+    def dashboard(name: str = "list") -> Callable[[int], str]:
+        if name == "detail":
+            return lambda n: reverse("oscar_docdata_dashboard:docdata-order-detail",
+                                     kwargs={"pk": n // 2})
+        return lambda n: reverse("oscar_docdata_dashboard:docdata-order-list")
+
+    def admin(model: str, view: str = "changelist") -> Callable[[int], str]:
+        if view == "change":
+            return lambda n: reverse(f"admin:oscar_docdata_{model}_change", args=[n // 2])
+        return lambda n: reverse(f"admin:oscar_docdata_{model}_changelist")
+
+    def fixed(**params: str) -> Callable[[int], dict[str, str]]:
+        return lambda n: params
+
+    def middle(n: int) -> int:
+        return n // 2 + 3  # not a retry: its reference is its number
+
+    def retry(n: int) -> int:
+        return 10 * (n // 20)  # a retry: its reference is "<number>-2"
+
+    today = timezone.localdate()
+    week = {"date_from": (today - timedelta(days=7)).isoformat(), "date_to": today.isoformat()}
+    # As the admin's "past 30 days" link gives them: local midnights with their offset.
+    midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    month = {"created__gte": str(midnight - timedelta(days=30)),
+             "created__lt": str(midnight + timedelta(days=1))}
+    return [
+        Page("dashboard list", dashboard(), fixed()),
+        Page("dashboard page 10", dashboard(), fixed(page="10")),
+        Page("dashboard status paid", dashboard(), fixed(status="paid")),
+        Page("dashboard status charged back", dashboard(), fixed(status="charged_back")),
+        Page("dashboard merchant shop_sub", dashboard(), fixed(merchant="shop_sub")),
+        Page("dashboard status + merchant", dashboard(),
+             fixed(status="refunded", merchant="shop_sub")),
+        Page("dashboard last 7 days", dashboard(), fixed(**week)),
+        Page("dashboard search order number", dashboard(),
+             lambda n: {"q": scale_seed.order_number(middle(n))}),
+        Page("dashboard search order key", dashboard(),
+             lambda n: {"q": scale_seed.order_key(middle(n)).lower()}),
+        Page("dashboard search reference", dashboard(),
+             lambda n: {"q": scale_seed.order_number(retry(n)) + "-2"}),
+        Page("dashboard search payment id", dashboard(),
+             lambda n: {"q": str(scale_seed.payment_id(middle(n), 1))}),
+        Page("dashboard search part of key", dashboard(),
+             lambda n: {"q": scale_seed.order_key(middle(n))[-10:]}),
+        Page("dashboard search no match", dashboard(), fixed(q="nothing-like-it")),
+        Page("dashboard detail", dashboard("detail"), fixed()),
+        Page("admin order list", admin("docdataorder"), fixed()),
+        Page("admin order search number", admin("docdataorder"),
+             lambda n: {"q": scale_seed.order_number(middle(n))}),
+        Page("admin order search key", admin("docdataorder"),
+             lambda n: {"q": scale_seed.order_key(middle(n))}),
+        Page("admin order search no match", admin("docdataorder"), fixed(q="nothing-like-it")),
+        Page("admin order status paid", admin("docdataorder"), fixed(status__exact="paid")),
+        Page("admin order status charged back", admin("docdataorder"),
+             fixed(status__exact="charged_back")),
+        Page("admin order merchant shop_sub", admin("docdataorder"),
+             fixed(merchant_name="shop_sub")),
+        Page("admin order created past month", admin("docdataorder"), fixed(**month)),
+        Page("admin order detail", admin("docdataorder", "change"), fixed()),
+        Page("admin payment list", admin("docdatapayment"), fixed()),
+        Page("admin payment search id", admin("docdatapayment"),
+             lambda n: {"q": str(scale_seed.payment_id(middle(n), 1))}),
+        Page("admin payment search order key", admin("docdatapayment"),
+             lambda n: {"q": scale_seed.order_key(middle(n))}),
+        Page("admin payment status authorized", admin("docdatapayment"),
+             fixed(status="AUTHORIZED")),
+        Page("admin payment status charged back (none)", admin("docdatapayment"),
+             fixed(status="CHARGED-BACK")),
+        Page("admin payment confidence approved", admin("docdatapayment"),
+             fixed(confidence_level="ACQUIRER_APPROVED")),
+        Page("admin status change list", admin("docdatastatuschange"), fixed()),
+        Page("admin status change search", admin("docdatastatuschange"),
+             lambda n: {"q": scale_seed.order_number(middle(n))}),
+        Page("admin status change new charged back", admin("docdatastatuschange"),
+             fixed(new_status="charged_back")),
+        Page("admin status change by dashboard (none)", admin("docdatastatuschange"),
+             fixed(trigger__exact="dashboard")),
+        Page("admin money request list", admin("docdatamoneyrequest"), fixed()),
+        Page("admin money request state done", admin("docdatamoneyrequest"),
+             fixed(state__exact="done")),
+        Page("admin money request state unknown (none)", admin("docdatamoneyrequest"),
+             fixed(state__exact="unknown")),
+        Page("admin money request search", admin("docdatamoneyrequest"),
+             lambda n: {"q": scale_seed.order_number(retry(n))}),
+    ]
+
+
+def run_sections(n_orders: int) -> list[tuple[str, str, bool]]:
+    rows = []
+    for name in SECTIONS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as error:
+            if error.name != name:
+                raise
+            continue
+        rows += [(f"{name}: {measure}", text, met)
+                 for measure, text, met in module.section(n_orders)]
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--orders", default="10000,100000",
+                        help="comma-separated sizes; the ratio compares the last to the first")
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--keep-db", action="store_true", help="keep the database afterwards")
+    args = parser.parse_args()
+    sizes = [int(size) for size in args.orders.split(",")]
+    os.environ.setdefault("BENCH_DB_NAME", "oscar_docdata_scale")
+    setup_django(postgres=True)
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+    import scale_seed
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.test import Client, override_settings
+    from oscar.apps.dashboard.nav import _dashboard_url_names_to_config
+
+    dashboard = override_settings(
+        ROOT_URLCONF="tests.operations.urls",
+        INSTALLED_APPS=[*settings.INSTALLED_APPS, "oscar_docdata.dashboard"],
+    )
+    dashboard.enable()
+    _dashboard_url_names_to_config.cache_clear()
+    figures: dict[int, dict[str, Figure]] = {}
+    section_rows: dict[int, list[tuple[str, str, bool]]] = {}
+    with database(keep=args.keep_db):
+        user = get_user_model().objects.create_superuser("bench", "bench@example.com", "x")
+        client = Client()
+        client.force_login(user)
+        for size in sizes:
+            started = time.perf_counter()
+            scale_seed.seed(size)
+            print(f"seeded {size:,} orders in {time.perf_counter() - started:.1f} s",
+                  flush=True)
+            figures[size] = {page.name: measure(client, page, size, args.repeat)
+                             for page in pages()}
+            section_rows[size] = run_sections(size)
+    dashboard.disable()
+
+    small, large = sizes[0], sizes[-1]
+    rows, slow, steep, scans = [], [], [], []
+    for name, big in figures[large].items():
+        low = figures[small][name]
+        ratio = big.sql_ms / low.sql_ms if low.sql_ms else 0.0
+        rows.append((name, low.statements, f"{low.sql_ms:.1f}", big.statements,
+                     f"{big.sql_ms:.1f}", f"{ratio:.2f}", ",".join(big.seq_scans) or "-"))
+        slow += [name] if big.sql_ms > SQL_MS_TARGET else []
+        steep += [name] if ratio > RATIO_TARGET else []
+        scans += [name] if big.seq_scans else []
+    print(f"\nStaff pages, PostgreSQL, median of {args.repeat} (SQL ms: sum of statements)")
+    print_table(["page", f"stmts {small // 1000}k", f"SQL ms {small // 1000}k",
+                 f"stmts {large // 1000}k", f"SQL ms {large // 1000}k", "ratio",
+                 f"seq scans {large // 1000}k"], rows)
+    checks = [
+        (f"every staff page <= {SQL_MS_TARGET:.0f} ms SQL at {large:,} orders", not slow, slow),
+        (f"{large // 1000}k/{small // 1000}k SQL ratio <= {RATIO_TARGET}", not steep, steep),
+        (f"no sequential scan of a Docdata table at {large:,} orders", not scans, scans),
+    ]
+    for size, section in section_rows.items():
+        if section:
+            print(f"\nSections at {size:,} orders")
+            print_table(["measure", "figure", "target"],
+                        [(name, text, "met" if met else "MISSED") for name, text, met in section])
+        checks += [(f"{name} at {size:,} orders", met, []) for name, _text, met in section]
+    print()
+    for text, met, which in checks:
+        print(f"target {text}: {'met' if met else 'MISSED'}"
+              + (f" ({', '.join(which)})" if which else ""))
+    if not all(met for _text, met, _which in checks):
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
