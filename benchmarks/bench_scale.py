@@ -5,26 +5,30 @@ Run from the repository root (PostgreSQL required)::
     /work/main/.venv/bin/python benchmarks/bench_scale.py [--orders 10000,100000]
         [--repeat 7] [--keep-db]
 
-For each size, ``scale_seed.seed(n)`` fills the tables (3 payments per order, a status
-change each, a capture for every tenth, an Oscar order per order number, the trigram
-indexes). Then every staff page, search and filter is requested through Django's test
-client as a logged-in staff superuser, ``--repeat`` times after one warm-up; per page the
-median SQL time (the sum of the per-statement times of the statements
-CaptureQueriesContext captured, timed to the microsecond by an execute wrapper:
-Django's own records round to whole milliseconds) and the number of statements.
-Every statement reading a table of the plugin (or Oscar's orders) is EXPLAINed: none may
-scan such a table sequentially.
+Each size gets a database of its own (copies of one with the empty tables), where
+``scale_seed.seed(n)`` fills the tables (3 payments per order, a status change each, a
+capture for every tenth, an Oscar order per order number, the trigram indexes). Then
+every staff page, search and filter is requested through Django's test client as a
+logged-in staff superuser, ``--repeat`` times, the sizes taking turns (each turn one
+warm-up request and one measured), so that the load of a shared machine weighs on every
+size alike. Per page: the median SQL time, the sum of the per-statement times of the
+statements CaptureQueriesContext captured (timed to the microsecond by an execute
+wrapper; Django's own records round to whole milliseconds), and the number of
+statements. Every statement reading a table of the plugin (or Oscar's orders) at the
+largest size is EXPLAINed: none may scan such a table sequentially.
 
 Other sections join the same run: a module ``benchmarks/scale_commands.py`` or
 ``benchmarks/scale_receivers.py``, if present, exposes::
 
     def section(n_orders: int) -> list[tuple[str, str, bool]]:
-        '''Called after each seed (and after this benchmark's pages at that size); the
-        database holds ``n_orders`` seeded orders and may be changed (the next size is
-        seeded afresh). Returns (measure name, figure text, target met) rows.'''
+        '''(measure name, figure text, target met) rows for n_orders seeded orders.'''
 
-Their rows are printed after the pages' table and their targets checked with ours in the
-last lines. The process exits with 1 when a target is missed.
+It is imported with ``benchmarks/`` on ``sys.path`` (``import scale_seed`` works) and
+called once per size, after the pages were measured, with Django's default connection on
+that size's database (seeded by ``scale_seed.seed(n_orders)``, a staff superuser
+"bench"); it may change the data. Its rows are printed after the pages' table and its
+targets checked with ours in the last lines. The process exits with 1 when a target is
+missed.
 """
 
 from __future__ import annotations
@@ -100,22 +104,52 @@ def sequential_scans(statements: list[str]) -> list[str]:
     return found
 
 
-def measure(client, page: Page, n_orders: int, repeat: int) -> Figure:
+class Shop:
+    """One seeded size: its database (a copy of the benchmark's empty one) and a client
+    logged in there."""
+
+    def __init__(self, n_orders: int, name: str) -> None:
+        self.n_orders, self.name = n_orders, name
+        self.client = None
+
+    def use(self) -> None:
+        """Make this size's database the default connection's."""
+        from django.db import connection
+
+        if connection.settings_dict["NAME"] != self.name:
+            connection.close()
+            connection.settings_dict["NAME"] = self.name
+
+
+def measure(shops: list[Shop], page: Page, repeat: int) -> dict[int, Figure]:
+    """``page`` at every size, the sizes taking turns, so that the machine's load
+    weighs on each alike: per turn one warm-up request and one measured."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    path, params = page.path(n_orders), page.params(n_orders)
-    response = client.get(path, params)  # warm-up (and the check that it works)
-    if response.status_code != 200:
-        raise SystemExit(f"{page.name}: HTTP {response.status_code} for {path} {params}")
-    sql_ms, statements, captured = [], [], []
+    sql_ms: dict[int, list[float]] = {shop.n_orders: [] for shop in shops}
+    statements: dict[int, list[int]] = {shop.n_orders: [] for shop in shops}
+    captured: dict[int, list[str]] = {}
     for _ in range(repeat):
-        with CaptureQueriesContext(connection) as context, timed_statements() as times:
-            client.get(path, params)
-        sql_ms.append(sum(times) * 1000)
-        statements.append(len(context.captured_queries))
-        captured = [query["sql"] for query in context.captured_queries]
-    return Figure(round(median(statements)), median(sql_ms), sequential_scans(captured))
+        for shop in shops:
+            shop.use()
+            path, params = page.path(shop.n_orders), page.params(shop.n_orders)
+            response = shop.client.get(path, params)  # warm-up (and the check that it works)
+            if response.status_code != 200:
+                raise SystemExit(f"{page.name}: HTTP {response.status_code} for {path} {params}")
+            with CaptureQueriesContext(connection) as context, timed_statements() as times:
+                shop.client.get(path, params)
+            sql_ms[shop.n_orders].append(sum(times) * 1000)
+            statements[shop.n_orders].append(len(context.captured_queries))
+            captured[shop.n_orders] = [query["sql"] for query in context.captured_queries]
+    figures = {}
+    for shop in shops:
+        shop.use()
+        figures[shop.n_orders] = Figure(
+            round(median(statements[shop.n_orders])), median(sql_ms[shop.n_orders]),
+            sequential_scans(captured[shop.n_orders]),
+        )
+    return figures
 
 
 def pages() -> list[Page]:
@@ -241,6 +275,7 @@ def main() -> None:
     import scale_seed
     from django.conf import settings
     from django.contrib.auth import get_user_model
+    from django.db import connection
     from django.test import Client, override_settings
     from oscar.apps.dashboard.nav import _dashboard_url_names_to_config
 
@@ -250,20 +285,41 @@ def main() -> None:
     )
     dashboard.enable()
     _dashboard_url_names_to_config.cache_clear()
-    figures: dict[int, dict[str, Figure]] = {}
+    figures: dict[int, dict[str, Figure]] = {size: {} for size in sizes}
     section_rows: dict[int, list[tuple[str, str, bool]]] = {}
-    with database(keep=args.keep_db):
-        user = get_user_model().objects.create_superuser("bench", "bench@example.com", "x")
-        client = Client()
-        client.force_login(user)
-        for size in sizes:
-            started = time.perf_counter()
-            scale_seed.seed(size)
-            print(f"seeded {size:,} orders in {time.perf_counter() - started:.1f} s",
-                  flush=True)
-            figures[size] = {page.name: measure(client, page, size, args.repeat)
-                             for page in pages()}
-            section_rows[size] = run_sections(size)
+    with database(keep=args.keep_db) as empty:
+        # One database per size, copies of the empty one: the sizes are measured in turns.
+        shops = [Shop(size, f"{empty}_{size}") for size in sizes]
+        connection.close()
+        with connection._nodb_cursor() as cursor:
+            for shop in shops:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{shop.name}"')
+                cursor.execute(f'CREATE DATABASE "{shop.name}" TEMPLATE "{empty}"')
+        try:
+            for shop in shops:
+                shop.use()
+                started = time.perf_counter()
+                scale_seed.seed(shop.n_orders)
+                print(f"seeded {shop.n_orders:,} orders in {time.perf_counter() - started:.1f} s",
+                      flush=True)
+                user = get_user_model().objects.create_superuser("bench", "b@example.com", "x")
+                shop.client = Client()
+                shop.client.force_login(user)
+            for page in pages():
+                for size, figure in measure(shops, page, args.repeat).items():
+                    figures[size][page.name] = figure
+            for shop in shops:
+                shop.use()
+                section_rows[shop.n_orders] = run_sections(shop.n_orders)
+        finally:
+            for shop in shops:
+                shop.use()
+            connection.close()
+            connection.settings_dict["NAME"] = empty
+            if not args.keep_db:
+                with connection._nodb_cursor() as cursor:
+                    for shop in shops:
+                        cursor.execute(f'DROP DATABASE IF EXISTS "{shop.name}"')
     dashboard.disable()
 
     small, large = sizes[0], sizes[-1]
