@@ -13,8 +13,12 @@ logged-in staff superuser, ``--repeat`` times, the sizes taking turns (each turn
 warm-up request and one measured), so that the load of a shared machine weighs on every
 size alike. Per page: the median SQL time, the sum of the per-statement times of the
 statements CaptureQueriesContext captured (timed to the microsecond by an execute
-wrapper; Django's own records round to whole milliseconds), and the number of
-statements. Every statement reading a table of the plugin (or Oscar's orders) at the
+wrapper; Django's own records round to whole milliseconds), checked against 100 ms; the
+number of statements; and PostgreSQL's own planning + execution time of those statements
+(run again under EXPLAIN ANALYZE), whose ratio between the sizes is checked against 1.3.
+On a shared 2-core machine the shop-side times of sub-millisecond statements are mostly
+the scheduler's: their ratio scatters both ways; the server's time is the database's
+work. Every statement reading a table of the plugin (or Oscar's orders) at the
 largest size is EXPLAINed: none may scan such a table sequentially.
 
 Other sections join the same run: a module ``benchmarks/scale_commands.py`` or
@@ -58,6 +62,7 @@ WATCHED_TABLES = ("oscar_docdata_", "order_order")
 class Figure:
     statements: int
     sql_ms: float
+    server_ms: float
     seq_scans: list[str]
 
 
@@ -84,6 +89,23 @@ def timed_statements() -> Iterator[list[float]]:
 
     with connection.execute_wrapper(wrapper):
         yield times
+
+
+def server_ms(statements: list[str]) -> float:
+    """PostgreSQL's own planning and execution time of ``statements`` (their SELECTs run
+    again under EXPLAIN ANALYZE, without per-node timing), in ms."""
+    from django.db import connection
+
+    total = 0.0
+    with connection.cursor() as cursor:
+        for sql in statements:
+            if not sql.lstrip().upper().startswith("SELECT"):
+                continue
+            cursor.execute("EXPLAIN (ANALYZE, TIMING OFF, SUMMARY ON) " + sql)
+            for (line,) in cursor.fetchall():
+                if line.startswith(("Planning Time:", "Execution Time:")):
+                    total += float(line.split(":")[1].split()[0])
+    return total
 
 
 def sequential_scans(statements: list[str]) -> list[str]:
@@ -128,6 +150,7 @@ def measure(shops: list[Shop], page: Page, repeat: int) -> dict[int, Figure]:
     from django.test.utils import CaptureQueriesContext
 
     sql_ms: dict[int, list[float]] = {shop.n_orders: [] for shop in shops}
+    db_ms: dict[int, list[float]] = {shop.n_orders: [] for shop in shops}
     statements: dict[int, list[int]] = {shop.n_orders: [] for shop in shops}
     captured: dict[int, list[str]] = {}
     for _ in range(repeat):
@@ -142,12 +165,13 @@ def measure(shops: list[Shop], page: Page, repeat: int) -> dict[int, Figure]:
             sql_ms[shop.n_orders].append(sum(times) * 1000)
             statements[shop.n_orders].append(len(context.captured_queries))
             captured[shop.n_orders] = [query["sql"] for query in context.captured_queries]
+            db_ms[shop.n_orders].append(server_ms(captured[shop.n_orders]))
     figures = {}
     for shop in shops:
         shop.use()
         figures[shop.n_orders] = Figure(
             round(median(statements[shop.n_orders])), median(sql_ms[shop.n_orders]),
-            sequential_scans(captured[shop.n_orders]),
+            median(db_ms[shop.n_orders]), sequential_scans(captured[shop.n_orders]),
         )
     return figures
 
@@ -326,19 +350,23 @@ def main() -> None:
     rows, slow, steep, scans = [], [], [], []
     for name, big in figures[large].items():
         low = figures[small][name]
-        ratio = big.sql_ms / low.sql_ms if low.sql_ms else 0.0
-        rows.append((name, low.statements, f"{low.sql_ms:.1f}", big.statements,
-                     f"{big.sql_ms:.1f}", f"{ratio:.2f}", ",".join(big.seq_scans) or "-"))
+        ratio = big.server_ms / low.server_ms if low.server_ms else 0.0
+        rows.append((name, low.statements, f"{low.sql_ms:.1f}", f"{low.server_ms:.2f}",
+                     big.statements, f"{big.sql_ms:.1f}", f"{big.server_ms:.2f}",
+                     f"{ratio:.2f}", ",".join(big.seq_scans) or "-"))
         slow += [name] if big.sql_ms > SQL_MS_TARGET else []
         steep += [name] if ratio > RATIO_TARGET else []
         scans += [name] if big.seq_scans else []
-    print(f"\nStaff pages, PostgreSQL, median of {args.repeat} (SQL ms: sum of statements)")
-    print_table(["page", f"stmts {small // 1000}k", f"SQL ms {small // 1000}k",
-                 f"stmts {large // 1000}k", f"SQL ms {large // 1000}k", "ratio",
-                 f"seq scans {large // 1000}k"], rows)
+    print(f"\nStaff pages, PostgreSQL, median of {args.repeat}. SQL ms: the statements' times "
+          "as the shop saw them;\nserver ms: PostgreSQL's planning + execution time of them; "
+          "ratio: of the server ms")
+    k_small, k_large = f"{small // 1000}k", f"{large // 1000}k"
+    print_table(["page", f"stmts {k_small}", f"SQL ms {k_small}", f"server ms {k_small}",
+                 f"stmts {k_large}", f"SQL ms {k_large}", f"server ms {k_large}", "ratio",
+                 f"seq scans {k_large}"], rows)
     checks = [
         (f"every staff page <= {SQL_MS_TARGET:.0f} ms SQL at {large:,} orders", not slow, slow),
-        (f"{large // 1000}k/{small // 1000}k SQL ratio <= {RATIO_TARGET}", not steep, steep),
+        (f"{k_large}/{k_small} server ms ratio <= {RATIO_TARGET}", not steep, steep),
         (f"no sequential scan of a Docdata table at {large:,} orders", not scans, scans),
     ]
     for size, section in section_rows.items():

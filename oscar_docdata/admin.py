@@ -112,7 +112,8 @@ class StaffListMixin:
     show_full_result_count = False
     #: Shown above the search box (the admin's own ``search_fields`` are unused).
     search_help_text = _("Order number, order key, merchant reference or payment id.")
-    search_fields = ("order_key",)  # only to show the search box: search() decides
+    # Shows the search box; search() decides what a query finds.
+    search_fields = ("docdata_order__order_key",)
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet, search_term: str
@@ -156,6 +157,7 @@ class DocdataOrderAdmin(StaffListMixin, ReadOnlyMixin, admin.ModelAdmin):
     # "created" filter has fixed choices. No currency filter: its choices would be a
     # DISTINCT over the table.
     list_filter = ("status", MerchantFilter, "created")
+    search_fields = ("order_key",)
     inlines = (DocdataPaymentInline, DocdataStatusChangeInline)
 
     def search(self, query: str) -> Q:
