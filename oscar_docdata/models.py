@@ -130,6 +130,11 @@ class DocdataOrder(models.Model):
             models.Index(
                 fields=("merchant_name", "-created", "-id"), name="docdata_order_merchant_idx"
             ),
+            # Both filters: otherwise every row of the status is read to find the merchant's.
+            models.Index(
+                fields=("status", "merchant_name", "-created", "-id"),
+                name="docdata_order_status_merch_idx",
+            ),
             # The search by reference alone (the constraint's index starts with the merchant).
             models.Index(fields=("merchant_order_id",), name="docdata_order_reference_idx"),
         ]

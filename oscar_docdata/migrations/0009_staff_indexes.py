@@ -117,6 +117,10 @@ class Migration(migrations.Migration):
             index=models.Index(fields=['merchant_order_id'], name='docdata_order_reference_idx'),
         ),
         migrations.AddIndex(
+            model_name='docdataorder',
+            index=models.Index(fields=['status', 'merchant_name', '-created', '-id'], name='docdata_order_status_merch_idx'),
+        ),
+        migrations.AddIndex(
             model_name='docdatapayment',
             index=models.Index(fields=['status', 'payment_id'], name='docdata_payment_status_idx'),
         ),

@@ -161,6 +161,7 @@ MIDDLE = ORDERS // 2 + 3
     ({}, ["docdata_order_created_idx"]),
     ({"status": "charged_back"}, ["docdata_order_status_idx"]),
     ({"merchant": "shop_sub"}, []),
+    ({"status": "charged_back", "merchant": "shop_sub"}, ["docdata_order_status_merch_idx"]),
     ({"date_from": "2020-01-01", "date_to": "2020-01-31"}, ["docdata_order_created_idx"]),
     ({"q": number(MIDDLE)}, ["oscar_docdata_docdataorder_order_number"]),
     ({"q": key(MIDDLE).lower()}, ["oscar_docdata_docdataorder_order_key"]),
