@@ -66,8 +66,9 @@ class DocdataOrder(models.Model):
         ),
     )
 
+    # Indexed with the creation time (Meta.indexes): the lists filter by it.
     status = models.CharField(
-        _("status"), max_length=50, choices=STATUS_CHOICES, default=STATUS_NEW, db_index=True
+        _("status"), max_length=50, choices=STATUS_CHOICES, default=STATUS_NEW
     )
     language = models.CharField(_("language"), max_length=5, blank=True, default="en")
 
@@ -118,6 +119,24 @@ class DocdataOrder(models.Model):
                 condition=models.Q(reference_shared=False),
                 name="oscar_docdata_unique_reference_per_merchant",
             )
+        ]
+        # The staff lists show the newest first, whole or filtered by status or
+        # merchant: each reads its page from an index instead of sorting the table.
+        indexes = [
+            models.Index(fields=("-created", "-id"), name="docdata_order_created_idx"),
+            models.Index(
+                fields=("status", "-created", "-id"), name="docdata_order_status_idx"
+            ),
+            models.Index(
+                fields=("merchant_name", "-created", "-id"), name="docdata_order_merchant_idx"
+            ),
+            # Both filters: otherwise every row of the status is read to find the merchant's.
+            models.Index(
+                fields=("status", "merchant_name", "-created", "-id"),
+                name="docdata_order_status_merch_idx",
+            ),
+            # The search by reference alone (the constraint's index starts with the merchant).
+            models.Index(fields=("merchant_order_id",), name="docdata_order_reference_idx"),
         ]
 
     def __str__(self) -> str:
@@ -178,6 +197,19 @@ class DocdataPayment(models.Model):
         ordering = ("payment_id",)
         verbose_name = _("Docdata payment")
         verbose_name_plural = _("Docdata payments")
+        indexes = [
+            # The admin's filters with the list's ordering: a rare status is found
+            # without walking the whole payment id index.
+            models.Index(fields=("status", "payment_id"), name="docdata_payment_status_idx"),
+            models.Index(
+                fields=("confidence_level", "payment_id"), name="docdata_payment_confidence_idx"
+            ),
+            # The search by an old package's id; only the few such rows are indexed.
+            models.Index(
+                fields=("legacy_payment_id",), condition=~models.Q(legacy_payment_id=""),
+                name="docdata_payment_legacy_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return " ".join(
@@ -224,6 +256,13 @@ class DocdataStatusChange(models.Model):
 
     class Meta:
         ordering = ("-created", "-id")
+        # The admin's filters with the list's ordering.
+        indexes = [
+            models.Index(
+                fields=("new_status", "-created", "-id"), name="docdata_change_status_idx"
+            ),
+            models.Index(fields=("trigger", "-created", "-id"), name="docdata_change_trigger_idx"),
+        ]
         verbose_name = _("Docdata status change")
         verbose_name_plural = _("Docdata status changes")
 
@@ -279,9 +318,9 @@ class DocdataMoneyRequest(models.Model):
     reference = models.CharField(_("merchant reference"), max_length=35, unique=True)
     # One submission of a form (or one API call): a second submission is refused.
     request_key = models.CharField(_("request key"), max_length=64, db_index=True)
+    # Indexed with the creation time (Meta.indexes).
     state = models.CharField(
-        _("request state"), max_length=20, choices=STATE_CHOICES, default=STATE_SENDING,
-        db_index=True,
+        _("request state"), max_length=20, choices=STATE_CHOICES, default=STATE_SENDING
     )
     docdata_status = models.CharField(_("Docdata status"), max_length=35, blank=True, default="")
     reason = models.CharField(_("reason"), max_length=250, blank=True, default="")
@@ -294,6 +333,11 @@ class DocdataMoneyRequest(models.Model):
 
     class Meta:
         ordering = ("created", "id")
+        # The admin list's ordering, whole and filtered by state.
+        indexes = [
+            models.Index(fields=("created", "id"), name="docdata_request_created_idx"),
+            models.Index(fields=("state", "created", "id"), name="docdata_request_state_idx"),
+        ]
         verbose_name = _("Docdata capture or refund")
         verbose_name_plural = _("Docdata captures and refunds")
 

@@ -46,6 +46,7 @@ from oscar_docdata.interface import DocdataAmountError
 from oscar_docdata.labels import label, money
 from oscar_docdata.models import DocdataMoneyRequest, DocdataOrder, DocdataStatusChange
 from oscar_docdata.operations.history import record_action
+from oscar_docdata.pagination import CappedCountPaginator
 
 logger = logging.getLogger("oscar_docdata")
 
@@ -110,6 +111,7 @@ class DocdataOrderListView(DashboardPageMixin, ListView):
     old_template_name = "oscar_docdata/dashboard/orders/list.html"
     context_object_name = "docdata_orders"
     form_class = forms.DocdataOrderSearchForm
+    paginator_class = CappedCountPaginator
 
     def get_paginate_by(self, queryset: QuerySet) -> int:
         return settings.OSCAR_DASHBOARD_ITEMS_PER_PAGE

@@ -200,7 +200,7 @@ def test_the_dashboard_list_is_in_dutch(dashboard_urls: None, staff_client: Any)
     page = response.content.decode()
     assert "Docdata-bestellingen" in page  # the heading
     assert "1 Docdata-bestelling" in page  # the plural form of the caption
-    assert "Bestelnummer, ordersleutel of referentie" in page  # a form label
+    assert "Bestelnummer, ordersleutel, referentie of betalings-id" in page  # a form label
     assert ">Bedrag<" in page  # "Amount" with its context: not Oscar's "Aantal"
     assert ">Betaald<" in page  # the status
     assert "Docdata orders" not in page
