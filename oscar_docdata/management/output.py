@@ -70,7 +70,9 @@ class Progress:
             return
         stdout = self.command.stdout
         if self.verbosity >= 2 and result.outcome == Outcome.UPDATED:
-            stdout.write(f"{chr(13) if self.tty else ''}updated: {result.label} → {result.status}")
+            # On a terminal it replaces the progress line, which is written again below.
+            start = "\r" if self.tty else ""
+            stdout.write(f"{start}updated: {result.label} → {result.status}")
         if self.tty:
             stdout.write("\r" + self.line(done), ending="\n" if done == self.total else "")
             stdout.flush()
