@@ -90,12 +90,15 @@ def write_summary(command: BaseCommand, summary: RefreshSummary, *, verbosity: i
 
     Raises CommandError (exit status 1) when some order failed.
     """
+    failed = summary.counts[Outcome.FAILED]
     if verbosity >= 1:
         command.stdout.write(
             f"Updated: {summary.counts[Outcome.UPDATED]}, "
-            f"unchanged: {summary.counts[Outcome.UNCHANGED]}, failed: {len(summary.failed)}"
+            f"unchanged: {summary.counts[Outcome.UNCHANGED]}, failed: {failed}"
         )
     for result in summary.failed:
         command.stderr.write(f"failed: {result.label}: {result.reason}")
-    if summary.failed:
-        raise CommandError(f"{len(summary.failed)} of {summary.total} orders failed")
+    if failed > len(summary.failed):
+        command.stderr.write(f"… and {failed - len(summary.failed)} more failed orders")
+    if failed:
+        raise CommandError(f"{failed} of {summary.total} orders failed")

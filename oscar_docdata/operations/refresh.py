@@ -81,6 +81,10 @@ class OrderResult:
     reason: str = ""
 
 
+#: How many failures a summary lists with their reasons; the others are counted.
+FAILURES_KEPT = 1000
+
+
 @dataclass
 class RefreshSummary:
     """The counts of a run and its failures, with their reasons.
@@ -90,11 +94,12 @@ class RefreshSummary:
     """
 
     counts: dict[Outcome, int] = field(default_factory=lambda: dict.fromkeys(Outcome, 0))
+    #: The first :data:`FAILURES_KEPT` failures (when Docdata is down, every order fails).
     failed: list[OrderResult] = field(default_factory=list)
 
     def record(self, result: OrderResult) -> None:
         self.counts[result.outcome] += 1
-        if result.outcome == Outcome.FAILED:
+        if result.outcome == Outcome.FAILED and len(self.failed) < FAILURES_KEPT:
             self.failed.append(result)
 
     @property

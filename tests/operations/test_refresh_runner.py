@@ -113,3 +113,24 @@ def test_every_worker_thread_closes_its_connection():
 def test_workers_must_be_positive():
     with pytest.raises(ValueError, match="at least 1"):
         run_tasks([1], Probe(), workers=0)
+
+
+def test_a_summary_lists_the_first_failures_and_counts_the_others(monkeypatch):
+    import io
+
+    from django.core.management import CommandError
+    from django.core.management.base import BaseCommand
+
+    from oscar_docdata.management.output import write_summary
+    from oscar_docdata.operations import refresh
+
+    monkeypatch.setattr(refresh, "FAILURES_KEPT", 3)
+    summary = run_tasks(range(1, 9), Probe(fail=set(range(1, 9))))
+    assert len(summary.failed) == 3 and summary.counts[Outcome.FAILED] == 8
+
+    command = BaseCommand(stdout=io.StringIO(), stderr=io.StringIO())
+    with pytest.raises(CommandError, match="8 of 8 orders failed"):
+        write_summary(command, summary)
+    assert "failed: 8" in command.stdout._out.getvalue()
+    assert command.stderr._out.getvalue().splitlines() == [
+        "failed: #1: no", "failed: #2: no", "failed: #3: no", "… and 5 more failed orders"]
