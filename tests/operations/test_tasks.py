@@ -139,7 +139,7 @@ OSCAR_ORDERS = 20
 
 
 @pytest.fixture
-def task_workers(docdata_live_simulator, settings):
+def task_workers(docdata_live_simulator, settings, tmp_path):
     """Starts two ``db_worker`` processes on the test database, the simulator behind the
     live server as their Docdata; this process enqueues on the same database backend.
     The processes are stopped however the test ends."""
@@ -162,13 +162,15 @@ def task_workers(docdata_live_simulator, settings):
         "PYTHONPATH": str(ROOT),
     }
     processes: list[subprocess.Popen] = []
+    # A file, not a pipe: a worker that logs much must never block on a full pipe.
+    log = (tmp_path / "workers.log").open("wb")
 
     def start() -> list[subprocess.Popen]:
         processes.extend(
             subprocess.Popen(  # noqa: S603 - fixed arguments
                 [sys.executable, "-m", "django", "db_worker", "--interval", "0.1",
                  "--no-startup-delay", "--worker-id", f"worker-{number}"],
-                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
             )
             for number in range(WORKERS)
         )
@@ -186,13 +188,13 @@ def task_workers(docdata_live_simulator, settings):
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-            process.stderr.close()
+        log.close()
         from django.db import connections
 
         connections.close_all()  # the live server's teardown waits on no idle session
 
 
-def wait_for_tasks(processes, timeout: float = 120):
+def wait_for_tasks(processes, timeout: float = 180):
     from django_tasks_db.models import DBTaskResult
 
     deadline = time.monotonic() + timeout
@@ -200,7 +202,7 @@ def wait_for_tasks(processes, timeout: float = 120):
         if not DBTaskResult.objects.exclude(status__in=["SUCCESSFUL", "FAILED"]).exists():
             return DBTaskResult.objects.all()
         for process in processes:
-            assert process.poll() is None, process.stderr.read().decode()[-3000:]
+            assert process.poll() is None, f"a worker ended with {process.returncode}"
         time.sleep(0.2)
     raise AssertionError("the workers did not finish the tasks in time")
 
