@@ -39,6 +39,11 @@ setup(
         "requests>=2.31",
         # read1() and shutdown() bound a whole call by its deadline (gateway/transport.py).
         "urllib3>=2.3",
+        # Django Tasks (oscar_docdata.tasks): built into Django 6 as django.tasks; this
+        # backport provides it on Django 5.2. A requirement cannot depend on Django's
+        # version (PEP 508 markers know only the platform and Python), so it is always
+        # installed; on Django 6 it is not imported.
+        "django-tasks>=0.12",
     ],
     extras_require={
         "test": [
@@ -48,6 +53,8 @@ setup(
             "ruff",
             "hypothesis>=6.100",
             "psycopg[binary]>=3.1",
+            # The database task backend and its worker (tests/operations/test_tasks.py).
+            "django-tasks-db>=0.13",
             "playwright>=1.45",
         ],
     },

@@ -3,17 +3,16 @@
 Run from the repository root (PostgreSQL required: many threads, one connection each)::
 
     /work/venv311/bin/python benchmarks/bench_reconcile.py [--orders 2000] [--subset 100]
-        [--workers 1,8,32] [--processes 1,2] [--latency 0.1] [--docdata simulator,canned]
+        [--workers 1,8,32] [--latency 0.1] [--docdata simulator,canned]
         [--simulator-processes 2] [--pool-size N]
 
 2,000 orders (and a subset of 100 for one worker, which would otherwise take minutes)
 are pending in the shop, created more than 30 minutes ago; Docdata holds their
 payments (half authorized, half paid) and answers every status call after the
-injected latency. ``reconcile_docdata_orders --workers N [--processes P]`` then
-refreshes them all (each worker count in one process, and the counts of at least P
-workers again in each P of ``--processes``); the
-shop's state is reset before each run so that every run does the same work (one
-status change and one new payment line per order). Docdata is, per table:
+injected latency. ``reconcile_docdata_orders --workers N`` then refreshes them all
+(``--processes`` is gone: work beyond one process runs on task workers); the shop's
+state is reset before each run so that every run does the same work (one status change
+and one new payment line per order). Docdata is, per table:
 
 - ``simulator``: the simulator in processes of its own (benchmarks/simulator_server.py,
   Django's threaded server, ``--simulator-processes`` forked processes on one socket)
@@ -22,11 +21,10 @@ status change and one new payment line per order). Docdata is, per table:
   the plugin's own work (and PostgreSQL's) takes CPU, as with the real, remote Docdata.
 
 The tables show orders per second, the speed-up over one worker, and the CPU time per
-order of the shop (this process and its reconcile processes: zeep, parsing, engine,
-SQL, receivers), of PostgreSQL (postmaster and backends) and of the simulator. All of
-them share the machine's cores. The plugin's session keeps as many connections to the
-simulator alive as the largest worker count (``--pool-size`` sets another number;
-requests' default is 10 per host).
+order of the shop (this process: zeep, parsing, engine, SQL, receivers), of PostgreSQL
+(postmaster and backends) and of the simulator. All of them share the machine's cores.
+The plugin's session keeps as many connections to the simulator alive as the largest
+worker count (``--pool-size`` sets another number; requests' default is 10 per host).
 """
 
 from __future__ import annotations
@@ -91,7 +89,7 @@ def postgres_pid() -> int:
 
 
 def own_cpu() -> float:
-    """CPU seconds of this process and its reaped children (reconcile --processes)."""
+    """CPU seconds of this process and its reaped children."""
     return sum(usage.ru_utime + usage.ru_stime for usage in (
         resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)))
 
@@ -135,14 +133,14 @@ def reset() -> None:
             cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
-def reconcile(workers: int, merchant: str, processes: int = 1) -> tuple[float, str]:
+def reconcile(workers: int, merchant: str) -> tuple[float, str]:
     from django.core.management import CommandError, call_command
 
     out, err = io.StringIO(), io.StringIO()
     started = time.perf_counter()
     try:
-        call_command("reconcile_docdata_orders", "--workers", str(workers), "--processes",
-                     str(processes), "--merchant", merchant, "--older-than", "0",
+        call_command("reconcile_docdata_orders", "--workers", str(workers),
+                     "--merchant", merchant, "--older-than", "0",
                      stdout=out, stderr=err)
     except CommandError as error:
         err.write(f"\n{error}")
@@ -189,15 +187,9 @@ class _Reply:
         self.body, self.status, self.content_type = body, status, content_type
 
 
-def runs(options: argparse.Namespace) -> list[tuple[int, int]]:
-    """(workers, processes) of every run: each worker count in one process, then the
-    counts above one in each larger process count."""
-    counts = [int(w) for w in options.workers.split(",")]
-    pairs = [(workers, 1) for workers in counts]
-    for processes in (int(p) for p in options.processes.split(",")):
-        if processes > 1:
-            pairs += [(workers, processes) for workers in counts if workers >= processes]
-    return pairs
+def runs(options: argparse.Namespace) -> list[int]:
+    """The worker count of every run."""
+    return [int(w) for w in options.workers.split(",")]
 
 
 def run_table(docdata: str, options: argparse.Namespace, name: str) -> list[list[object]]:
@@ -234,19 +226,19 @@ def run_table(docdata: str, options: argparse.Namespace, name: str) -> list[list
         with override_settings(DOCDATA_BASE_URL=base_url, DOCDATA_TIMEOUT=30):
             reconcile(1, SUBSET_MERCHANT)  # warm up: WSDL, connections, caches
             base_rate = None
-            for workers, processes in runs(options):
+            for workers in runs(options):
                 merchant = SUBSET_MERCHANT if workers == 1 else MERCHANT
                 reset()
                 cpu, pg_cpu = own_cpu(), process_cpu(postmaster)
                 server_cpu = process_cpu(server.pid) if server else 0.0
-                elapsed, summary = reconcile(workers, merchant, processes)
+                elapsed, summary = reconcile(workers, merchant)
                 cpu, pg_cpu = own_cpu() - cpu, process_cpu(postmaster) - pg_cpu
                 server_cpu = process_cpu(server.pid) - server_cpu if server else 0.0
                 count = DocdataOrder.objects.filter(merchant_name=merchant).count()
                 rate = count / elapsed
                 base_rate = base_rate or rate
                 per_order = [f"{value / count * 1000:.1f}" for value in (cpu, pg_cpu)]
-                rows.append([workers, processes, count, f"{elapsed:.1f}", f"{rate:.1f}",
+                rows.append([workers, count, f"{elapsed:.1f}", f"{rate:.1f}",
                              f"{rate / base_rate:.1f}x", *per_order,
                              f"{server_cpu / count * 1000:.1f}" if server else "-", summary])
     finally:
@@ -268,8 +260,6 @@ def main() -> None:
                         help="simulator, canned or both (comma-separated)")
     parser.add_argument("--pool-size", type=int, default=None,
                         help="kept-alive connections to the simulator (default: most workers)")
-    parser.add_argument("--processes", default="1,2",
-                        help="reconcile_docdata_orders --processes values (comma-separated)")
     parser.add_argument("--simulator-processes", type=int, default=2,
                         help="processes serving the simulator")
     options = parser.parse_args()
@@ -288,7 +278,7 @@ def main() -> None:
               f"({options.latency * 1000:.0f} ms latency per status call; PostgreSQL"
               f"{f'; pool of {options.pool_size}' if options.pool_size else ''}; "
               f"1 worker measured on {options.subset} orders)")
-        print_table(["workers", "processes", "orders", "seconds", "orders/s", "speed-up",
+        print_table(["workers", "orders", "seconds", "orders/s", "speed-up",
                      "shop CPU ms/order", "PostgreSQL CPU ms/order",
                      "simulator CPU ms/order", "result"], rows)
         print()

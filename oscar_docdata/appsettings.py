@@ -45,6 +45,12 @@ DEFAULTS: dict[str, Any] = {
     # its turn before answering 503 with Retry-After (Docdata then retries).
     "DOCDATA_NOTIFICATION_MIN_INTERVAL": 2.0,
     "DOCDATA_NOTIFICATION_MAX_WAIT": 3.0,
+    # "sync": the notification pulls the status before answering (Docdata retries until
+    # it was applied); "task": it enqueues the pull (oscar_docdata.tasks) and answers 200.
+    "DOCDATA_NOTIFICATION_PULL": "sync",
+    # The Django Tasks backend alias and queue the plugin's tasks are enqueued on.
+    "DOCDATA_TASK_BACKEND": "default",
+    "DOCDATA_TASK_QUEUE": "default",
     # Status engine
     "DOCDATA_PAYMENT_SUCCESS_MARGIN": {"EUR": 100, "USD": 160},
     "DOCDATA_PAID_RULE": "captured",

@@ -73,6 +73,13 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]:
             f"DOCDATA_EXPIRE_DAYS must be a positive number of days, not {days!r}.",
             id="oscar_docdata.E006",
         ))
+    pull = docdata_settings.DOCDATA_NOTIFICATION_PULL
+    if pull not in ("sync", "task"):
+        errors.append(Error(
+            f"DOCDATA_NOTIFICATION_PULL {pull!r} is unknown.",
+            hint='Use "sync" (the default) or "task".',
+            id="oscar_docdata.E007",
+        ))
     return errors
 
 

@@ -158,7 +158,7 @@ class StatusChangedNotificationView(UpdateOrderMixin, View):
     503 when Docdata cannot be asked (so Docdata retries), with nothing changed; 503 with
     ``Retry-After`` when no status call that started after the request arrived was applied
     within ``DOCDATA_NOTIFICATION_MAX_WAIT`` (coalescing, rate limit); 200 ``ok`` once one
-    was.
+    was. With ``DOCDATA_NOTIFICATION_PULL = "task"``, 200 as soon as the pull is enqueued.
     """
 
     http_method_names = ["get", "head"]
@@ -174,6 +174,8 @@ class StatusChangedNotificationView(UpdateOrderMixin, View):
         orders = list(DocdataOrder.objects.active_merchants().for_merchant_reference(reference))
         if not orders:
             return text_response(UNKNOWN_ORDER, 404)
+        if docdata_settings.DOCDATA_NOTIFICATION_PULL == "task":
+            return self.enqueue_pulls(request, reference, orders, arrived)
         for order in orders:
             try:
                 outcome = self.pull_status(order, arrived=arrived, deadline=deadline)
@@ -191,6 +193,27 @@ class StatusChangedNotificationView(UpdateOrderMixin, View):
                 response = text_response(BUSY, 503)
                 response["Retry-After"] = str(outcome.retry_after)
                 return response
+        for order in orders:
+            send_logged(status_changed_view_called, sender=type(self), request=request,
+                        order=order)
+        return text_response(OK, 200)
+
+    def enqueue_pulls(self, request: HttpRequest, reference: str, orders: list[DocdataOrder],
+                      arrived: Any) -> HttpResponse:
+        """``DOCDATA_NOTIFICATION_PULL = "task"``: enqueue each order's pull, answer 200.
+
+        Docdata then no longer retries a change whose pull fails: reconciliation is the
+        safety net. Only a failure to enqueue answers 503 (so Docdata retries).
+        """
+        from oscar_docdata.tasks import enqueue, pull_notified_status
+
+        try:
+            for order in orders:
+                enqueue(pull_notified_status, order.pk, arrived.isoformat())
+        except Exception:
+            logger.exception("Docdata notification for %s: enqueueing the pull failed",
+                             reference)
+            return text_response(UNAVAILABLE, 503)
         for order in orders:
             send_logged(status_changed_view_called, sender=type(self), request=request,
                         order=order)

@@ -1,6 +1,7 @@
 """Settings for the test suite: an Oscar shop with the plugin and the simulator."""
 
 import os
+from importlib.util import find_spec
 from pathlib import Path
 
 from oscar import INSTALLED_APPS as OSCAR_APPS
@@ -35,7 +36,16 @@ INSTALLED_APPS = [
     *OSCAR_APPS,
     "oscar_docdata",
     "oscar_docdata.simulator",
+    # Django Tasks: built in from Django 6, the backport before; the database backend's
+    # tables for the worker tests (tests/operations/test_tasks.py).
+    *([] if find_spec("django.tasks") else ["django_tasks"]),
+    "django_tasks_db",
 ]
+
+# No TASKS: the immediate backend, as in a shop that configures none. The task worker
+# processes of tests/operations/test_tasks.py run with these two set.
+if os.environ.get("DOCDATA_TEST_TASKS") == "db":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -101,7 +111,7 @@ DOCDATA_MERCHANT_NAME = "shop_test"
 DOCDATA_MERCHANT_PASSWORD = "Sup3r-Secret-pw"  # noqa: S105
 DOCDATA_MERCHANT_PASSWORDS = {"shop_sub": "Sub-Acc0unt-pw"}
 DOCDATA_TESTING = True
-DOCDATA_BASE_URL = "http://127.0.0.1:9/ps"
+DOCDATA_BASE_URL = os.environ.get("DOCDATA_TEST_BASE_URL", "http://127.0.0.1:9/ps")
 DOCDATA_TIMEOUT = 5
 # DEBUG is off, as in production: the simulator answers only when enabled explicitly.
 DOCDATA_SIMULATOR_ENABLED = True

@@ -2,48 +2,103 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from oscar_docdata.operations.refresh import OrderResult, RefreshSummary
+from oscar_docdata.operations.refresh import OrderResult, Outcome, RefreshSummary
+
+#: Without a terminal (cron, a log file), a progress line every this many orders ...
+PROGRESS_EVERY = 1000
+#: ... or this many seconds, whichever comes first.
+PROGRESS_SECONDS = 30.0
 
 
-def progress_printer(
-    command: BaseCommand, *, verbosity: int = 1
-) -> Callable[[OrderResult, int, int], None] | None:
-    """A progress line rewritten in place, only when the output is a terminal."""
-    if verbosity < 1 or not command.stdout.isatty():
-        return None
-    counts = {"updated": 0, "unchanged": 0, "failed": 0}
+def add_progress_arguments(parser: CommandParser) -> None:
+    """The options of :class:`Progress`, for the commands that run over many orders."""
+    from oscar_docdata.management.commands.reconcile_docdata_orders import non_negative_int
 
-    def show(result: OrderResult, done: int, total: int) -> None:
-        counts[result.outcome.value] += 1
-        line = (
-            f"\r{done}/{total} orders: {counts['updated']} updated, "
-            f"{counts['unchanged']} unchanged, {counts['failed']} failed"
+    parser.add_argument(
+        "--progress-every", type=non_negative_int, default=PROGRESS_EVERY, metavar="N",
+        help=f"Without a terminal, print a progress line every N orders (default "
+        f"{PROGRESS_EVERY}; 0: by time only).",
+    )
+    parser.add_argument(
+        "--progress-seconds", type=float, default=PROGRESS_SECONDS, metavar="S",
+        help=f"Without a terminal, print a progress line at least every S seconds "
+        f"(default {PROGRESS_SECONDS:g}; 0: by count only).",
+    )
+
+
+class Progress:
+    """Progress of a run, as ``on_result(result, done)`` of ``run_tasks``.
+
+    On a terminal one line is rewritten in place. Elsewhere (cron, a log) a line is
+    printed every ``every`` orders or ``seconds`` seconds, so that a long run shows it is
+    alive. At verbosity 2 each updated order is printed as it comes (the summary keeps
+    only counts and failures).
+    """
+
+    def __init__(
+        self, command: BaseCommand, total: int, *, verbosity: int = 1,
+        every: int = PROGRESS_EVERY, seconds: float = PROGRESS_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.command, self.total, self.verbosity = command, total, verbosity
+        self.every, self.seconds, self.clock = every, seconds, clock
+        self.tty = command.stdout.isatty()
+        self.counts = dict.fromkeys(Outcome, 0)
+        self.shown_done, self.shown_at = 0, clock()
+
+    @classmethod
+    def for_options(cls, command: BaseCommand, total: int, options: dict[str, Any]) -> Progress:
+        return cls(command, total, verbosity=options["verbosity"],
+                   every=options.get("progress_every", PROGRESS_EVERY),
+                   seconds=options.get("progress_seconds", PROGRESS_SECONDS))
+
+    def line(self, done: int) -> str:
+        return (
+            f"{done}/{self.total} orders: {self.counts[Outcome.UPDATED]} updated, "
+            f"{self.counts[Outcome.UNCHANGED]} unchanged, {self.counts[Outcome.FAILED]} failed"
         )
-        command.stdout.write(line, ending="\n" if done == total else "")
-        command.stdout.flush()
 
-    return show
+    def __call__(self, result: OrderResult, done: int) -> None:
+        self.counts[result.outcome] += 1
+        if self.verbosity < 1:
+            return
+        stdout = self.command.stdout
+        if self.verbosity >= 2 and result.outcome == Outcome.UPDATED:
+            # On a terminal it replaces the progress line, which is written again below.
+            start = "\r" if self.tty else ""
+            stdout.write(f"{start}updated: {result.label} → {result.status}")
+        if self.tty:
+            stdout.write("\r" + self.line(done), ending="\n" if done == self.total else "")
+            stdout.flush()
+            return
+        now = self.clock()
+        if (self.every and done - self.shown_done >= self.every) or (
+                self.seconds and now - self.shown_at >= self.seconds):
+            stdout.write(self.line(done))
+            stdout.flush()
+            self.shown_done, self.shown_at = done, now
 
 
 def write_summary(command: BaseCommand, summary: RefreshSummary, *, verbosity: int = 1) -> None:
-    """Print the counts, each failure's reason (always, on stderr), and at verbosity 2
-    every updated order.
+    """Print the counts and each failure's reason (always, on stderr).
 
     Raises CommandError (exit status 1) when some order failed.
     """
-    if verbosity >= 2:
-        for result in summary.updated:
-            command.stdout.write(f"updated: {result.label} → {result.status}")
+    failed = summary.counts[Outcome.FAILED]
     if verbosity >= 1:
         command.stdout.write(
-            f"Updated: {len(summary.updated)}, unchanged: {len(summary.unchanged)}, "
-            f"failed: {len(summary.failed)}"
+            f"Updated: {summary.counts[Outcome.UPDATED]}, "
+            f"unchanged: {summary.counts[Outcome.UNCHANGED]}, failed: {failed}"
         )
     for result in summary.failed:
         command.stderr.write(f"failed: {result.label}: {result.reason}")
-    if summary.failed:
-        raise CommandError(f"{len(summary.failed)} of {len(summary.results)} orders failed")
+    if failed > len(summary.failed):
+        command.stderr.write(f"… and {failed - len(summary.failed)} more failed orders")
+    if failed:
+        raise CommandError(f"{failed} of {summary.total} orders failed")

@@ -2,26 +2,29 @@
 
 Each order is refreshed by its own call (``Interface.update_order`` holds its own
 transaction and row lock), so one failing order never stops or rolls back another.
-With more than one worker the calls run in that many threads; each keeps one database
-connection for the run and closes it when the work is done. With more than one process
-the orders are shared out over forked processes, each with its share of the threads.
+The candidates are read in chunks of ids, so a run's memory does not grow with the
+number of orders. With more than one worker the calls run in a thread pool; each
+thread keeps one database connection for the run and closes it when the work is done.
+To spread the work over processes or machines, enqueue it as tasks instead
+(:mod:`oscar_docdata.tasks`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
-import multiprocessing
-import multiprocessing.connection
-import queue
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from datetime import timedelta
 from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from oscar_docdata.exceptions import DocdataError
 from oscar_docdata.models import DocdataOrder
@@ -50,6 +53,17 @@ FINAL_STATUSES: frozenset[str] = frozenset(
 )
 
 
+def reconcile_candidates(
+    older_than_minutes: int = 30, merchant: str | None = None
+) -> QuerySet[DocdataOrder]:
+    """Orders not in a final state, created more than ``older_than_minutes`` ago."""
+    cutoff = timezone.now() - timedelta(minutes=older_than_minutes)
+    orders = DocdataOrder.objects.exclude(status__in=FINAL_STATUSES).filter(created__lt=cutoff)
+    if merchant:
+        orders = orders.filter(merchant_name=merchant)
+    return orders
+
+
 class Outcome(StrEnum):
     UPDATED = "updated"
     UNCHANGED = "unchanged"
@@ -67,26 +81,30 @@ class OrderResult:
     reason: str = ""
 
 
+#: How many failures a summary lists with their reasons; the others are counted.
+FAILURES_KEPT = 1000
+
+
 @dataclass
 class RefreshSummary:
-    """The results of a run, in the order they completed."""
+    """The counts of a run and its failures, with their reasons.
 
-    results: list[OrderResult] = field(default_factory=list)
+    Updated and unchanged orders are only counted, so that a run over many orders keeps
+    its memory; pass ``on_result`` to :func:`run_tasks` to see each result.
+    """
 
-    def with_outcome(self, outcome: Outcome) -> list[OrderResult]:
-        return [result for result in self.results if result.outcome == outcome]
+    counts: dict[Outcome, int] = field(default_factory=lambda: dict.fromkeys(Outcome, 0))
+    #: The first :data:`FAILURES_KEPT` failures (when Docdata is down, every order fails).
+    failed: list[OrderResult] = field(default_factory=list)
+
+    def record(self, result: OrderResult) -> None:
+        self.counts[result.outcome] += 1
+        if result.outcome == Outcome.FAILED and len(self.failed) < FAILURES_KEPT:
+            self.failed.append(result)
 
     @property
-    def updated(self) -> list[OrderResult]:
-        return self.with_outcome(Outcome.UPDATED)
-
-    @property
-    def unchanged(self) -> list[OrderResult]:
-        return self.with_outcome(Outcome.UNCHANGED)
-
-    @property
-    def failed(self) -> list[OrderResult]:
-        return self.with_outcome(Outcome.FAILED)
+    def total(self) -> int:
+        return sum(self.counts.values())
 
 
 #: Refreshes one order by primary key; returns its result and never raises.
@@ -184,128 +202,152 @@ def preload(orders: QuerySet[DocdataOrder]) -> dict[int, DocdataOrder]:
     return {order.pk: order for order in orders.only(*TASK_FIELDS)}
 
 
+#: Orders read per query when a run streams its candidates.
+CHUNK_SIZE = 1000
+
+
+def stream_chunks(
+    orders: QuerySet[DocdataOrder], *, chunk_size: int = CHUNK_SIZE, fields: Iterable[str] = ()
+) -> Iterator[dict[int, DocdataOrder]]:
+    """``orders`` by ascending id in chunks of at most ``chunk_size``, read as :func:`preload`
+    reads them (plus ``fields``).
+
+    Keyset pagination (``pk > last``) rather than one cursor: each chunk is a short query
+    of its own, so no server-side cursor or transaction stays open while Docdata is asked,
+    and an order that leaves the filter meanwhile (updated to a final status) is simply
+    not read again. Memory holds one chunk, whatever the number of orders.
+    """
+    if chunk_size < 1:
+        raise ValueError("chunk_size must be at least 1")
+    ordered = orders.order_by("pk").only(*TASK_FIELDS, *fields)
+    last = None
+    while True:
+        page = ordered if last is None else ordered.filter(pk__gt=last)
+        chunk = {order.pk: order for order in page[:chunk_size]}
+        if not chunk:
+            return
+        yield chunk
+        if len(chunk) < chunk_size:
+            return
+        last = next(reversed(chunk))
+
+
+def stream_ids(orders: QuerySet[DocdataOrder], *, chunk_size: int = CHUNK_SIZE) -> Iterator[int]:
+    """The ids of ``orders``, ascending, read ``chunk_size`` at a time (see stream_chunks)."""
+    ids = orders.order_by("pk").values_list("pk", flat=True)
+    last = None
+    while True:
+        page = list((ids if last is None else ids.filter(pk__gt=last))[:chunk_size])
+        yield from page
+        if len(page) < chunk_size:
+            return
+        last = page[-1]
+
+
+def run_streamed(
+    orders: QuerySet[DocdataOrder],
+    action: Callable[[DocdataOrder], bool] | None = None,
+    *,
+    trigger: str = "",
+    workers: int = 1,
+    chunk_size: int = CHUNK_SIZE,
+    on_result: Callable[[OrderResult, int], None] | None = None,
+) -> RefreshSummary:
+    """Run ``action`` (default: an update with ``trigger``) for every order, chunk by chunk.
+
+    Each chunk is read with :data:`TASK_FIELDS` only and dropped once its orders are done,
+    so memory does not grow with the number of orders.
+    """
+    # One pool for the whole run; each order read with its chunk is handed to its task
+    # once and then dropped, so at most one chunk and the orders in flight are held.
+    preloaded = _TakeOnce()
+
+    def ids() -> Iterator[int]:
+        for chunk in stream_chunks(orders, chunk_size=chunk_size):
+            preloaded.update(chunk)
+            yield from chunk
+
+    task = (order_task(action, preloaded=preloaded) if action is not None
+            else update_task(trigger, preloaded=preloaded))
+    return run_tasks(ids(), task, workers=workers, on_result=on_result)
+
+
+class _TakeOnce(dict):
+    """Preloaded orders each handed out once (``get`` removes it)."""
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        return self.pop(key, default)
+
+
 def run_tasks(
     order_ids: Iterable[int],
     task: OrderTask,
     *,
     workers: int = 1,
-    processes: int = 1,
-    on_result: Callable[[OrderResult, int, int], None] | None = None,
+    on_result: Callable[[OrderResult, int], None] | None = None,
+    summary: RefreshSummary | None = None,
 ) -> RefreshSummary:
     """Run ``task`` for every order id, at most ``workers`` at the same time.
 
-    With one worker the tasks run in the calling thread (and its connection). With
-    more, in worker threads that each close their connection at the end. With
-    ``processes`` > 1 the ids are shared out over that many forked processes, each
-    running its part of the workers (see :func:`run_in_processes`).
-    ``on_result(result, done, total)`` is called in the calling thread after each.
+    With one worker the tasks run in the calling thread (and its connection); with more,
+    in a ``ThreadPoolExecutor`` whose threads each keep one database connection for the
+    run and close it at the end. ``order_ids`` is consumed lazily: at most twice
+    ``workers`` ids wait at a time. ``on_result(result, done)`` is called in the calling
+    thread after each; results are added to ``summary`` (a new one by default).
     """
     if workers < 1:
         raise ValueError("workers must be at least 1")
-    if processes < 1:
-        raise ValueError("processes must be at least 1")
-    ids = list(order_ids)
-    summary = RefreshSummary()
+    summary = summary if summary is not None else RefreshSummary()
 
     def record(result: OrderResult) -> None:
-        summary.results.append(result)
+        summary.record(result)
         if on_result is not None:
-            on_result(result, len(summary.results), len(ids))
+            on_result(result, summary.total)
 
-    if processes > 1 and len(ids) > 1:
-        run_in_processes(ids, task, workers=workers, processes=processes, record=record)
+    if workers == 1:
+        for order_id in order_ids:
+            record(_guarded(task, order_id))
         return summary
-    _run_threads(ids, task, workers=workers, record=record)
+
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="docdata") as executor:
+        try:
+            running: dict[Future[OrderResult], int] = {}
+            for order_id in order_ids:
+                if len(running) >= 2 * workers:
+                    _collect(running, record)
+                running[executor.submit(_guarded, task, order_id)] = order_id
+            while running:
+                _collect(running, record)
+        finally:
+            _close_thread_connections(executor, workers)
     return summary
 
 
-def _run_threads(
-    ids: list[int], task: OrderTask, *, workers: int, record: Callable[[OrderResult], None]
-) -> None:
-    if workers == 1:
-        for order_id in ids:
-            record(_guarded(task, order_id))
-        return
-
-    # Each worker thread takes ids from the queue until it is empty, keeping its own
-    # database connection for the whole run (one connection per order would cost a
-    # connection set-up per order), and closes it when it ends.
-    todo: queue.SimpleQueue[int] = queue.SimpleQueue()
-    for order_id in ids:
-        todo.put(order_id)
-    done: queue.SimpleQueue[OrderResult] = queue.SimpleQueue()
-    threads = [
-        threading.Thread(target=_worker, args=(task, todo, done), name=f"docdata-{number}",
-                         daemon=True)
-        for number in range(min(workers, len(ids)))
-    ]
-    for thread in threads:
-        thread.start()
-    received = 0
-    while received < len(ids):
+def _collect(running: dict[Future[OrderResult], int],
+             record: Callable[[OrderResult], None]) -> None:
+    done, _pending = wait(running, return_when=FIRST_COMPLETED)
+    for future in done:
+        order_id = running.pop(future)
         try:
-            record(done.get(timeout=1))
-            received += 1
-        except queue.Empty:
-            if not any(thread.is_alive() for thread in threads) and done.empty():
-                break  # every worker died (a BaseException in a task): nothing will come
-    for thread in threads:
-        thread.join()
+            record(future.result())
+        except Exception as error:  # a BaseException other than these ends the run
+            record(unlabelled_failure(order_id, failure_reason(error)))
 
 
-def run_in_processes(
-    ids: list[int], task: OrderTask, *, workers: int, processes: int,
-    record: Callable[[OrderResult], None],
-) -> None:
-    """Share ``ids`` out over ``processes`` forked processes, ``workers`` threads in all.
+def _close_thread_connections(executor: ThreadPoolExecutor, workers: int) -> None:
+    # Django's connections are per thread and may only be closed by their own thread.
+    # One job per possible thread, each waiting at a barrier until all run: so each runs
+    # on a thread of its own (the executor starts missing threads for waiting jobs) and
+    # every thread that opened a connection closes it.
+    barrier = threading.Barrier(workers)
 
-    One Python process runs one thread at a time, so with many workers a run becomes
-    bound by one core; processes use the others. Each child gets every n-th id and
-    ``ceil(workers / processes)`` threads, opens its own database connections and sends
-    its results back to this process, which records them as they come. An id whose
-    child died before answering is recorded as failed. Needs the ``fork`` start method
-    (Linux): the task, settings and database configuration are inherited, not pickled.
-    """
-    if "fork" not in multiprocessing.get_all_start_methods():
-        raise ImproperlyConfigured("running in several processes needs os.fork (Linux)")
-    context = multiprocessing.get_context("fork")
-    shares = [share for share in (ids[n::processes] for n in range(processes)) if share]
-    threads_each = -(-workers // len(shares))
-    # Children must not share this process's database sockets: each opens its own.
-    connections.close_all()
-    children: dict[Any, tuple[Any, set[int]]] = {}
-    for share in shares:
-        reader, writer = context.Pipe(duplex=False)
-        child = context.Process(target=_child, args=(share, task, threads_each, writer),
-                                name="docdata-reconcile", daemon=True)
-        child.start()
-        writer.close()  # the child's copy is the only one: its end is our end of file
-        children[reader] = (child, set(share))
-    while children:
-        for reader in multiprocessing.connection.wait(list(children)):
-            child, pending = children[reader]
-            try:
-                result = reader.recv()
-            except EOFError:
-                child.join()
-                reason = f"the worker process ended (exit code {child.exitcode})"
-                for order_id in sorted(pending):
-                    record(unlabelled_failure(order_id, reason))
-                reader.close()
-                del children[reader]
-                continue
-            pending.discard(result.order_id)
-            record(result)
-
-
-def _child(share: list[int], task: OrderTask, workers: int, writer: Any) -> None:
-    # Results go back one by one as they complete, so a child that dies loses only the
-    # orders it had not finished. The inherited connections were closed before the fork.
-    try:
-        _run_threads(share, task, workers=workers, record=writer.send)
-    finally:
+    def close() -> None:
         connections.close_all()
-        writer.close()
+        with contextlib.suppress(threading.BrokenBarrierError):
+            barrier.wait(timeout=30)
+
+    for _ in range(workers):
+        executor.submit(close)
 
 
 def _guarded(task: OrderTask, order_id: int) -> OrderResult:
@@ -315,23 +357,3 @@ def _guarded(task: OrderTask, order_id: int) -> OrderResult:
     except Exception as error:
         logger.exception("Docdata order task for #%s failed", order_id)
         return unlabelled_failure(order_id, failure_reason(error))
-
-
-def _worker(
-    task: OrderTask, todo: queue.SimpleQueue[int], done: queue.SimpleQueue[OrderResult]
-) -> None:
-    try:
-        while True:
-            try:
-                order_id = todo.get_nowait()
-            except queue.Empty:
-                return
-            try:
-                done.put(_guarded(task, order_id))
-            except BaseException as error:
-                done.put(unlabelled_failure(order_id, failure_reason(error)))
-                raise
-    finally:
-        # Connections are per thread: close this worker's, or it would stay open until
-        # the process ends.
-        connections.close_all()

@@ -6,7 +6,6 @@ serves several connections at once: run with DOCDATA_TEST_DATABASE=postgres.
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 
@@ -109,34 +108,3 @@ def test_pool_updates_commits_isolates_failures_and_bounds_concurrency(live_docd
     while backend_connections() > connections_before and time.monotonic() < deadline:
         time.sleep(0.05)
     assert backend_connections() <= connections_before
-
-
-def test_processes_share_out_the_orders_and_commit_them(docdata_simulator, settings,
-                                                        make_order, tmp_path):
-    """--processes 2: two forked processes, each with its own connections, commit their
-    share; the parent collects every result (and a failure) into one summary."""
-    from oscar_docdata import signals
-
-    settings.DOCDATA_SIMULATOR_NOTIFY = "off"
-    paid, authorized = settled_orders(docdata_simulator, paid=4, authorized=3)
-    unknown = make_order(age_days=1)
-    where = tmp_path / "pids"
-
-    def note_process(sender, order, **kwargs):
-        with where.open("a") as file:
-            file.write(f"{os.getpid()}\n")
-
-    signals.order_updated.connect(note_process, weak=False)
-    try:
-        run = run_command("reconcile_docdata_orders", "--workers", "4", "--processes", "2")
-    finally:
-        signals.order_updated.disconnect(note_process)
-
-    assert run.exit_status == 1
-    assert "Updated: 7, unchanged: 0, failed: 1" in run.out
-    assert f"failed: {unknown.order_key}" in run.err
-    assert statuses(*paid, *authorized, unknown) == ["paid"] * 4 + ["pending"] * 3 + ["new"]
-    pids = set(where.read_text().split())
-    assert len(pids) == 2 and str(os.getpid()) not in pids
-    # Both children closed their connections when they ended.
-    assert backend_connections() == 0

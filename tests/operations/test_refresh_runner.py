@@ -1,12 +1,12 @@
 """The runner behind the commands: bounded concurrency, isolation, progress callbacks.
 
 These tasks touch no database, so the thread pool runs on any backend; the pool with
-real orders, Docdata calls and commits is in test_reconcile_pool.py (PostgreSQL).
+real orders, Docdata calls and commits is in test_reconcile_pool.py (PostgreSQL), the
+work spread over processes as tasks in test_tasks.py.
 """
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 
@@ -45,10 +45,13 @@ class Probe:
 @pytest.mark.parametrize("workers", [2, 3, 5])
 def test_at_most_workers_tasks_run_at_once(workers):
     probe = Probe()
-    summary = run_tasks(range(1, 21), probe, workers=workers)
+    seen: list[int] = []
+    summary = run_tasks(range(1, 21), probe, workers=workers,
+                        on_result=lambda result, done: seen.append(result.order_id))
     assert probe.most == workers
     assert len(probe.threads) == workers
-    assert sorted(r.order_id for r in summary.updated) == list(range(1, 21))
+    assert sorted(seen) == list(range(1, 21))
+    assert summary.counts[Outcome.UPDATED] == 20
 
 
 def test_one_worker_runs_in_the_calling_thread():
@@ -60,17 +63,51 @@ def test_one_worker_runs_in_the_calling_thread():
 @pytest.mark.parametrize("workers", [1, 4])
 def test_failures_and_unexpected_errors_stop_nothing(workers):
     probe = Probe(fail={3}, explode={5})
-    seen: list[tuple[int, int, int]] = []
+    seen: list[tuple[OrderResult, int]] = []
 
     summary = run_tasks(range(1, 9), probe, workers=workers,
-                        on_result=lambda result, done, total: seen.append(
-                            (result.order_id, done, total)))
+                        on_result=lambda result, done: seen.append((result, done)))
 
-    assert sorted(r.order_id for r in summary.updated) == [1, 2, 4, 6, 7, 8]
+    assert sorted(r.order_id for r, _done in seen if r.outcome == Outcome.UPDATED) == [
+        1, 2, 4, 6, 7, 8]
     failed = {r.order_id: r.reason for r in summary.failed}
     assert failed == {3: "no", 5: "RuntimeError: boom 5"}
-    assert [done for _id, done, _total in seen] == list(range(1, 9))
-    assert {total for *_rest, total in seen} == {8}
+    assert [done for _result, done in seen] == list(range(1, 9))
+    assert (summary.counts[Outcome.UPDATED], summary.total) == (6, 8)
+
+
+def test_the_ids_are_read_as_the_run_goes():
+    """A generator of ids is consumed a few ahead of the workers, not read whole first."""
+    probe = Probe()
+    produced: list[int] = []
+    ahead: list[int] = []
+
+    def ids():
+        for order_id in range(1, 41):
+            produced.append(order_id)
+            yield order_id
+
+    run_tasks(ids(), probe, workers=2,
+              on_result=lambda result, done: ahead.append(len(produced) - done))
+    assert max(ahead) <= 2 * 2 + 1
+
+
+def test_every_worker_thread_closes_its_connection():
+    from django.db import connections
+
+    closed: list[int] = []
+    original = connections.close_all
+
+    def close_all():
+        closed.append(threading.get_ident())
+        original()
+
+    connections.close_all = close_all
+    try:
+        run_tasks(range(1, 13), Probe(), workers=3)
+    finally:
+        del connections.close_all
+    assert len(set(closed)) == 3 and threading.get_ident() not in closed
 
 
 def test_workers_must_be_positive():
@@ -78,35 +115,22 @@ def test_workers_must_be_positive():
         run_tasks([1], Probe(), workers=0)
 
 
-def pid_task(order_id: int) -> OrderResult:
-    """Runs in a child process: says which one in its label; #4 kills its process."""
-    if order_id == 4:
-        os._exit(3)
-    time.sleep(0.01)
-    return OrderResult(order_id, str(os.getpid()), Outcome.UPDATED)
+def test_a_summary_lists_the_first_failures_and_counts_the_others(monkeypatch):
+    import io
 
+    from django.core.management import CommandError
+    from django.core.management.base import BaseCommand
 
-def test_processes_share_the_orders_and_report_back_in_order_of_arrival():
-    seen: list[int] = []
-    summary = run_tasks([1, 2, 3, 5, 6, 7, 8, 9], pid_task, workers=4, processes=2,
-                        on_result=lambda result, done, total: seen.append(done))
+    from oscar_docdata.management.output import write_summary
+    from oscar_docdata.operations import refresh
 
-    assert sorted(r.order_id for r in summary.updated) == [1, 2, 3, 5, 6, 7, 8, 9]
-    pids = {int(r.label) for r in summary.updated}
-    assert len(pids) == 2 and os.getpid() not in pids
-    assert seen == list(range(1, 9))
+    monkeypatch.setattr(refresh, "FAILURES_KEPT", 3)
+    summary = run_tasks(range(1, 9), Probe(fail=set(range(1, 9))))
+    assert len(summary.failed) == 3 and summary.counts[Outcome.FAILED] == 8
 
-
-def test_a_dying_process_fails_only_its_own_unfinished_orders():
-    summary = run_tasks(range(1, 9), pid_task, workers=2, processes=2)
-
-    # Process 1 got 1, 3, 5, 7 and process 2 got 2, 4, 6, 8; #4 ended process 2
-    # (one thread each: 2 was done before, 6 and 8 never ran).
-    failed = {r.order_id: r.reason for r in summary.failed}
-    assert failed == dict.fromkeys([4, 6, 8], "the worker process ended (exit code 3)")
-    assert sorted(r.order_id for r in summary.updated) == [1, 2, 3, 5, 7]
-
-
-def test_processes_must_be_positive():
-    with pytest.raises(ValueError, match="at least 1"):
-        run_tasks([1], Probe(), processes=0)
+    command = BaseCommand(stdout=io.StringIO(), stderr=io.StringIO())
+    with pytest.raises(CommandError, match="8 of 8 orders failed"):
+        write_summary(command, summary)
+    assert "failed: 8" in command.stdout._out.getvalue()
+    assert command.stderr._out.getvalue().splitlines() == [
+        "failed: #1: no", "failed: #2: no", "failed: #3: no", "… and 5 more failed orders"]

@@ -248,7 +248,7 @@ def test_nothing_to_reconcile(db):
     assert "Updated: 0, unchanged: 0, failed: 0" in run.out
 
 
-def test_reconcile_reads_the_orders_in_one_query_and_then_only_locks_each(
+def test_reconcile_reads_the_orders_by_chunk_and_then_only_locks_each(
     quiet_simulator, create_simulated_order
 ):
     from django.db import connection
@@ -265,9 +265,68 @@ def test_reconcile_reads_the_orders_in_one_query_and_then_only_locks_each(
 
     assert "Updated: 3, unchanged: 0, failed: 0" in run.out
     reads = [q["sql"] for q in queries.captured_queries
-             if q["sql"].startswith("SELECT") and table in q["sql"]]
-    # The candidates in one query, then each order's own locked read: none twice.
+             if q["sql"].startswith("SELECT") and table in q["sql"] and "COUNT(" not in q["sql"]]
+    # The candidates in one chunk's query, then each order's own locked read: none twice.
     assert len(reads) == 1 + len(orders), reads
+
+
+def test_the_candidates_are_streamed_in_chunks_by_id(make_order):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from oscar_docdata.operations.refresh import Outcome, run_streamed
+
+    orders = [make_order() for _ in range(5)]
+    seen: list[int] = []
+    with CaptureQueriesContext(connection) as queries:
+        summary = run_streamed(DocdataOrder.objects.filter(status="new"),
+                               lambda order: seen.append(order.pk) or True, chunk_size=2)
+
+    assert seen == [order.pk for order in orders]
+    assert summary.counts[Outcome.UPDATED] == 5
+    # Three chunks (2, 2, 1), each a query of its own after the last id of the one before.
+    assert len(queries.captured_queries) == 3
+    assert all("LIMIT 2" in q["sql"] for q in queries.captured_queries)
+
+
+def test_progress_lines_without_a_terminal_every_n_orders(paid_and_authorized, make_order):
+    extra = [make_order(age_days=1) for _ in range(3)]  # unknown to Docdata: they fail
+    backdate(*paid_and_authorized, *extra)
+    run = run_command("reconcile_docdata_orders", *INLINE, "--progress-every", "2")
+    lines = [line for line in run.out.splitlines() if " orders: " in line]
+    assert lines == ["2/5 orders: 2 updated, 0 unchanged, 0 failed",
+                     "4/5 orders: 2 updated, 0 unchanged, 2 failed"]
+    assert "Updated: 2, unchanged: 0, failed: 3" in run.out
+
+
+def test_progress_lines_without_a_terminal_every_t_seconds():
+    import io
+
+    from django.core.management.base import BaseCommand
+
+    from oscar_docdata.management.output import Progress
+    from oscar_docdata.operations.refresh import OrderResult, Outcome
+
+    command = BaseCommand(stdout=io.StringIO())
+    now = [0.0]
+    progress = Progress(command, 10, every=0, seconds=30, clock=lambda: now[0])
+    for done in range(1, 11):
+        now[0] = done * 10.0
+        progress(OrderResult(done, f"#{done}", Outcome.UNCHANGED), done)
+    assert command.stdout._out.getvalue().splitlines() == [
+        "3/10 orders: 0 updated, 3 unchanged, 0 failed",
+        "6/10 orders: 0 updated, 6 unchanged, 0 failed",
+        "9/10 orders: 0 updated, 9 unchanged, 0 failed",
+    ]
+
+
+def test_processes_is_ignored_with_a_pointer_to_the_tasks(paid_and_authorized):
+    backdate(*paid_and_authorized)
+    run = run_command("reconcile_docdata_orders", *INLINE, "--processes", "2")
+    assert run.exit_status == 0, run.err
+    assert "--processes is deprecated and ignored" in run.err
+    assert "--enqueue" in run.err
+    assert "Updated: 2, unchanged: 0, failed: 0" in run.out
 
 
 def test_an_order_deleted_after_it_was_read_is_reported_as_deleted(make_order):

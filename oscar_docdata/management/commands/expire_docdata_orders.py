@@ -1,4 +1,4 @@
-"""``expire_docdata_orders [--dry-run] [--days N]``."""
+"""``expire_docdata_orders [--dry-run] [--days N] [--workers N] [--enqueue]``."""
 
 from __future__ import annotations
 
@@ -8,11 +8,21 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from oscar_docdata.appsettings import docdata_settings
-from oscar_docdata.management.commands.reconcile_docdata_orders import non_negative_int
-from oscar_docdata.management.output import progress_printer, write_summary
+from oscar_docdata.management.commands.reconcile_docdata_orders import (
+    non_negative_int,
+    positive_int,
+)
+from oscar_docdata.management.output import Progress, add_progress_arguments, write_summary
 from oscar_docdata.models import DocdataOrder, DocdataStatusChange
 from oscar_docdata.operations.expiry import expire_order, expiry_candidates
-from oscar_docdata.operations.refresh import order_label, order_task, run_tasks
+from oscar_docdata.operations.refresh import (
+    OrderResult,
+    Outcome,
+    order_label,
+    run_streamed,
+    stream_chunks,
+    stream_ids,
+)
 
 
 def _expire(order: DocdataOrder) -> bool:
@@ -37,33 +47,60 @@ class Command(BaseCommand):
             "--days", type=non_negative_int, default=None, metavar="N",
             help="Expire orders created more than N days ago (default DOCDATA_EXPIRE_DAYS).",
         )
+        parser.add_argument(
+            "--workers", type=positive_int, default=1, metavar="N",
+            help="At most N Docdata calls at the same time, in threads (default 1).",
+        )
+        parser.add_argument(
+            "--enqueue", action="store_true",
+            help="Enqueue one expiry task per order (oscar_docdata.tasks.expire_order) on "
+            "the configured Django Tasks backend instead of expiring them here.",
+        )
+        add_progress_arguments(parser)
 
     def handle(self, **options: Any) -> None:
         days = options["days"]
         if days is None:
             days = int(docdata_settings.DOCDATA_EXPIRE_DAYS)
-        candidates = list(expiry_candidates(days))
+        candidates = expiry_candidates(days)
         verbosity = options["verbosity"]
 
         if options["dry_run"]:
-            for order in candidates:
-                created = timezone.localtime(order.created).date().isoformat()
-                self.stdout.write(
-                    f"would expire: {order_label(order)}, {order.status} since {created}"
-                )
-            self.stdout.write(f"{len(candidates)} orders older than {days} days would expire")
+            count = 0
+            for chunk in stream_chunks(candidates, fields=("created",)):
+                for order in chunk.values():
+                    created = timezone.localtime(order.created).date().isoformat()
+                    self.stdout.write(
+                        f"would expire: {order_label(order)}, {order.status} since {created}"
+                    )
+                    count += 1
+            self.stdout.write(f"{count} orders older than {days} days would expire")
             return
 
-        preloaded = {order.pk: order for order in candidates}
-        summary = run_tasks(
-            list(preloaded),
-            order_task(_expire, preloaded=preloaded),
-            on_result=progress_printer(self, verbosity=verbosity),
-        )
-        expired = [r for r in summary.updated if r.status == DocdataOrder.STATUS_EXPIRED]
+        if options["enqueue"]:
+            from oscar_docdata.tasks import enqueue_each
+            from oscar_docdata.tasks import expire_order as expire_task
+
+            count = enqueue_each(expire_task, stream_ids(candidates))
+            if verbosity >= 1:
+                self.stdout.write(f"Enqueued the expiry of {count} Docdata orders")
+            return
+
+        progress = Progress.for_options(self, candidates.count(), options)
+        expired = 0
+
+        def on_result(result: OrderResult, done: int) -> None:
+            nonlocal expired
+            progress(result, done)
+            if result.outcome != Outcome.UPDATED:
+                return
+            if result.status == DocdataOrder.STATUS_EXPIRED:
+                expired += 1
+            elif verbosity >= 1:
+                self.stdout.write(f"not expired: {result.label} is {result.status}")
+
+        summary = run_streamed(candidates, _expire, workers=options["workers"],
+                               on_result=on_result)
         if verbosity >= 1:
-            self.stdout.write(f"Expired: {len(expired)} of {len(candidates)} orders")
-            for result in summary.updated:
-                if result.status != DocdataOrder.STATUS_EXPIRED:
-                    self.stdout.write(f"not expired: {result.label} is {result.status}")
+            self.stdout.write(f"Expired: {expired} of {summary.total} orders")
         write_summary(self, summary, verbosity=verbosity)

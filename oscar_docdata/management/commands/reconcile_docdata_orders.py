@@ -1,5 +1,4 @@
-"""``reconcile_docdata_orders [--older-than MINUTES] [--workers N] [--processes P]
-[--merchant M]``.
+"""``reconcile_docdata_orders [--older-than MINUTES] [--workers N] [--merchant M] [--enqueue]``.
 
 Refreshes every order that is not in a final state (see
 ``oscar_docdata.operations.refresh.FINAL_STATUSES``) and was created more than
@@ -9,18 +8,20 @@ MINUTES ago: a safety net for notifications that never arrived. Run it from cron
 from __future__ import annotations
 
 import argparse
-from datetime import timedelta
 from typing import Any
 
-from django.core.exceptions import ImproperlyConfigured
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
+from django.core.management.base import BaseCommand, CommandParser
 
-from oscar_docdata.management.output import progress_printer, write_summary
-from oscar_docdata.models import DocdataOrder, DocdataStatusChange
-from oscar_docdata.operations.refresh import FINAL_STATUSES, preload, run_tasks, update_task
+from oscar_docdata.management.output import Progress, add_progress_arguments, write_summary
+from oscar_docdata.models import DocdataStatusChange
+from oscar_docdata.operations.refresh import reconcile_candidates, run_streamed, stream_ids
 
-
+#: What an old cron line with ``--processes`` is told (the option is otherwise ignored).
+PROCESSES_REMOVED = (
+    "--processes is deprecated and ignored: the orders are refreshed by --workers threads "
+    "in this process. To spread them over processes or machines, use --enqueue with a task "
+    "worker (README: \"Running the plugin's tasks on a worker\")."
+)
 def whole_number(text: str, *, at_least: int, too_small: str) -> int:
     """``text`` as an int of at least ``at_least``; ``too_small`` names the refusal."""
     try:
@@ -44,8 +45,9 @@ class Command(BaseCommand):
     help = (
         "Ask Docdata for the status of every order not in a final state (paid, "
         "paid_refunded, refunded, charged_back, cancelled, expired) and older than "
-        "--older-than minutes, with at most --workers calls at a time. Each order is "
-        "updated in its own transaction. Exits with status 1 when some order failed."
+        "--older-than minutes, with at most --workers calls at a time, or enqueue one "
+        "update task per order with --enqueue. Each order is updated in its own "
+        "transaction. Exits with status 1 when some order failed."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -55,38 +57,37 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--workers", type=positive_int, default=4, metavar="N",
-            help="At most N Docdata calls at the same time (default 4).",
-        )
-        parser.add_argument(
-            "--processes", type=positive_int, default=1, metavar="P",
-            help="Share the orders and the workers out over P processes (default 1). One "
-            "process uses one core at a time: with many workers, more processes use more "
-            "cores. Needs Linux (fork) and a database server (not an in-memory SQLite).",
+            help="At most N Docdata calls at the same time, in threads (default 4).",
         )
         parser.add_argument("--merchant", metavar="M", help="Only orders of merchant M.")
+        parser.add_argument(
+            "--enqueue", action="store_true",
+            help="Enqueue one update task per order (oscar_docdata.tasks.update_order) on "
+            "the configured Django Tasks backend instead of updating them here.",
+        )
+        parser.add_argument("--processes", type=positive_int, help=argparse.SUPPRESS)
+        add_progress_arguments(parser)
 
     def handle(self, **options: Any) -> None:
-        cutoff = timezone.now() - timedelta(minutes=options["older_than"])
-        orders = DocdataOrder.objects.exclude(status__in=FINAL_STATUSES).filter(
-            created__lt=cutoff
-        )
-        if options["merchant"]:
-            orders = orders.filter(merchant_name=options["merchant"])
-        # Read in one query: each task then only locks and reads its order again.
-        preloaded = preload(orders.order_by("created", "pk"))
-        order_ids = list(preloaded)
-
+        if options["processes"] is not None:
+            self.stderr.write(PROCESSES_REMOVED)
+        orders = reconcile_candidates(options["older_than"], options["merchant"])
         verbosity = options["verbosity"]
+        total = orders.count()
+        if options["enqueue"]:
+            from oscar_docdata.tasks import enqueue_each, update_order
+
+            count = enqueue_each(update_order, stream_ids(orders),
+                                 DocdataStatusChange.TRIGGER_COMMAND)
+            if verbosity >= 1:
+                self.stdout.write(f"Enqueued the update of {count} Docdata orders")
+            return
         if verbosity >= 1:
-            self.stdout.write(f"Reconciling {len(order_ids)} Docdata orders")
-        try:
-            summary = run_tasks(
-                order_ids,
-                update_task(DocdataStatusChange.TRIGGER_COMMAND, preloaded=preloaded),
-                workers=min(options["workers"], max(len(order_ids), 1)),
-                processes=options["processes"],
-                on_result=progress_printer(self, verbosity=verbosity),
-            )
-        except ImproperlyConfigured as error:
-            raise CommandError(str(error)) from error
+            self.stdout.write(f"Reconciling {total} Docdata orders")
+        summary = run_streamed(
+            orders,
+            trigger=DocdataStatusChange.TRIGGER_COMMAND,
+            workers=options["workers"],
+            on_result=Progress.for_options(self, total, options),
+        )
         write_summary(self, summary, verbosity=verbosity)

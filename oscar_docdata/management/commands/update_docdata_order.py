@@ -1,4 +1,5 @@
-"""``update_docdata_order [ORDER_NUMBER ...] [--all] [--status S ...] [--merchant M]``."""
+"""``update_docdata_order [ORDER_NUMBER ...] [--all] [--status S ...] [--merchant M]
+[--workers N] [--enqueue]``."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Q
 
-from oscar_docdata.management.output import progress_printer, write_summary
+from oscar_docdata.management.commands.reconcile_docdata_orders import positive_int
+from oscar_docdata.management.output import Progress, add_progress_arguments, write_summary
 from oscar_docdata.models import DocdataOrder, DocdataStatusChange
-from oscar_docdata.operations.refresh import OrderResult, Outcome, run_tasks, update_task
+from oscar_docdata.operations.refresh import OrderResult, Outcome, run_streamed, stream_ids
 
 STATUSES = [value for value, _label in DocdataOrder.STATUS_CHOICES]
 
@@ -34,6 +36,16 @@ class Command(BaseCommand):
             help="Only orders in status S; repeat for several statuses.",
         )
         parser.add_argument("--merchant", metavar="M", help="Only orders of merchant M.")
+        parser.add_argument(
+            "--workers", type=positive_int, default=1, metavar="N",
+            help="At most N Docdata calls at the same time, in threads (default 1).",
+        )
+        parser.add_argument(
+            "--enqueue", action="store_true",
+            help="Enqueue one update task per order (oscar_docdata.tasks.update_order) on "
+            "the configured Django Tasks backend instead of updating them here.",
+        )
+        add_progress_arguments(parser)
 
     def handle(self, *args: str, **options: Any) -> None:
         order_numbers: list[str] = options["order_numbers"]
@@ -63,13 +75,25 @@ class Command(BaseCommand):
             not_found = [number for number in dict.fromkeys(order_numbers) if number not in known]
 
         verbosity = options["verbosity"]
-        summary = run_tasks(
-            orders.values_list("pk", flat=True),
-            update_task(DocdataStatusChange.TRIGGER_COMMAND),
-            on_result=progress_printer(self, verbosity=verbosity),
+        if options["enqueue"]:
+            from oscar_docdata.tasks import enqueue_each, update_order
+
+            count = enqueue_each(update_order, stream_ids(orders),
+                                 DocdataStatusChange.TRIGGER_COMMAND)
+            if verbosity >= 1:
+                self.stdout.write(f"Enqueued the update of {count} Docdata orders")
+            for number in not_found:
+                self.stderr.write(f"failed: {number}: no matching Docdata order")
+            if not_found:
+                raise CommandError(f"{len(not_found)} order numbers matched no Docdata order")
+            return
+        summary = run_streamed(
+            orders,
+            trigger=DocdataStatusChange.TRIGGER_COMMAND,
+            workers=options["workers"],
+            on_result=Progress.for_options(self, orders.count(), options),
         )
-        summary.results.extend(
-            OrderResult(0, number, Outcome.FAILED, reason="no matching Docdata order")
-            for number in not_found
-        )
+        for number in not_found:
+            summary.record(OrderResult(0, number, Outcome.FAILED,
+                                       reason="no matching Docdata order"))
         write_summary(self, summary, verbosity=verbosity)
