@@ -290,9 +290,9 @@ def pages() -> list[Page]:
     ]
 
 
-def run_sections(n_orders: int) -> list[tuple[str, str, bool]]:
+def run_sections(n_orders: int, names: list[str]) -> list[tuple[str, str, bool]]:
     rows = []
-    for name in SECTIONS:
+    for name in names:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as error:
@@ -310,7 +310,11 @@ def main() -> None:
                         help="comma-separated sizes; the ratio compares the last to the first")
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--keep-db", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--sections", default=",".join(SECTIONS),
+                        help="optional sections to run, comma-separated ('' for none; "
+                             "scale_commands takes about half an hour at 100,000 orders)")
     args = parser.parse_args()
+    sections = [name for name in args.sections.split(",") if name]
     sizes = [int(size) for size in args.orders.split(",")]
     os.environ.setdefault("BENCH_DB_NAME", "oscar_docdata_scale")
     setup_django(postgres=True)
@@ -356,7 +360,7 @@ def main() -> None:
                     figures[size][page.name] = figure
             for shop in shops:
                 shop.use()
-                section_rows[shop.n_orders] = run_sections(shop.n_orders)
+                section_rows[shop.n_orders] = run_sections(shop.n_orders, sections)
         finally:
             for shop in shops:
                 shop.use()
