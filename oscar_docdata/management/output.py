@@ -16,6 +16,17 @@ PROGRESS_EVERY = 1000
 PROGRESS_SECONDS = 30.0
 
 
+def add_worker_arguments(parser: CommandParser, *, workers: int, enqueue_help: str) -> None:
+    """``--workers N`` (threads in this process) and ``--enqueue`` (Django Tasks instead)."""
+    from oscar_docdata.management.commands.reconcile_docdata_orders import positive_int
+
+    parser.add_argument(
+        "--workers", type=positive_int, default=workers, metavar="N",
+        help=f"At most N Docdata calls at the same time, in threads (default {workers}).",
+    )
+    parser.add_argument("--enqueue", action="store_true", help=enqueue_help)
+
+
 def add_progress_arguments(parser: CommandParser) -> None:
     """The options of :class:`Progress`, for the commands that run over many orders."""
     from oscar_docdata.management.commands.reconcile_docdata_orders import non_negative_int

@@ -10,9 +10,13 @@ from django.utils import timezone
 from oscar_docdata.appsettings import docdata_settings
 from oscar_docdata.management.commands.reconcile_docdata_orders import (
     non_negative_int,
-    positive_int,
 )
-from oscar_docdata.management.output import Progress, add_progress_arguments, write_summary
+from oscar_docdata.management.output import (
+    Progress,
+    add_progress_arguments,
+    add_worker_arguments,
+    write_summary,
+)
 from oscar_docdata.models import DocdataOrder, DocdataStatusChange
 from oscar_docdata.operations.expiry import expire_order, expiry_candidates
 from oscar_docdata.operations.refresh import (
@@ -47,14 +51,10 @@ class Command(BaseCommand):
             "--days", type=non_negative_int, default=None, metavar="N",
             help="Expire orders created more than N days ago (default DOCDATA_EXPIRE_DAYS).",
         )
-        parser.add_argument(
-            "--workers", type=positive_int, default=1, metavar="N",
-            help="At most N Docdata calls at the same time, in threads (default 1).",
-        )
-        parser.add_argument(
-            "--enqueue", action="store_true",
-            help="Enqueue one expiry task per order (oscar_docdata.tasks.expire_order) on "
-            "the configured Django Tasks backend instead of expiring them here.",
+        add_worker_arguments(
+            parser, workers=1,
+            enqueue_help="Enqueue one expiry task per order (oscar_docdata.tasks.expire_order) "
+            "on the configured Django Tasks backend instead of expiring them here.",
         )
         add_progress_arguments(parser)
 

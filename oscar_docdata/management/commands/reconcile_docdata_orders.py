@@ -12,11 +12,21 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from oscar_docdata.management.output import Progress, add_progress_arguments, write_summary
+from oscar_docdata.management.output import (
+    Progress,
+    add_progress_arguments,
+    add_worker_arguments,
+    write_summary,
+)
 from oscar_docdata.models import DocdataStatusChange
 from oscar_docdata.operations.refresh import reconcile_candidates, run_streamed, stream_ids
 
 #: What an old cron line with ``--processes`` is told (the option is otherwise ignored).
+#: --enqueue of the commands that update orders (this one and update_docdata_order).
+UPDATE_ENQUEUE_HELP = (
+    "Enqueue one update task per order (oscar_docdata.tasks.update_order) on the configured "
+    "Django Tasks backend instead of updating them here."
+)
 PROCESSES_REMOVED = (
     "--processes is deprecated and ignored: the orders are refreshed by --workers threads "
     "in this process. To spread them over processes or machines, use --enqueue with a task "
@@ -55,16 +65,8 @@ class Command(BaseCommand):
             "--older-than", type=non_negative_int, default=30, metavar="MINUTES",
             help="Only orders created more than MINUTES minutes ago (default 30).",
         )
-        parser.add_argument(
-            "--workers", type=positive_int, default=4, metavar="N",
-            help="At most N Docdata calls at the same time, in threads (default 4).",
-        )
+        add_worker_arguments(parser, workers=4, enqueue_help=UPDATE_ENQUEUE_HELP)
         parser.add_argument("--merchant", metavar="M", help="Only orders of merchant M.")
-        parser.add_argument(
-            "--enqueue", action="store_true",
-            help="Enqueue one update task per order (oscar_docdata.tasks.update_order) on "
-            "the configured Django Tasks backend instead of updating them here.",
-        )
         parser.add_argument("--processes", type=positive_int, help=argparse.SUPPRESS)
         add_progress_arguments(parser)
 

@@ -8,8 +8,13 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Q
 
-from oscar_docdata.management.commands.reconcile_docdata_orders import positive_int
-from oscar_docdata.management.output import Progress, add_progress_arguments, write_summary
+from oscar_docdata.management.commands.reconcile_docdata_orders import UPDATE_ENQUEUE_HELP
+from oscar_docdata.management.output import (
+    Progress,
+    add_progress_arguments,
+    add_worker_arguments,
+    write_summary,
+)
 from oscar_docdata.models import DocdataOrder, DocdataStatusChange
 from oscar_docdata.operations.refresh import OrderResult, Outcome, run_streamed, stream_ids
 
@@ -36,15 +41,7 @@ class Command(BaseCommand):
             help="Only orders in status S; repeat for several statuses.",
         )
         parser.add_argument("--merchant", metavar="M", help="Only orders of merchant M.")
-        parser.add_argument(
-            "--workers", type=positive_int, default=1, metavar="N",
-            help="At most N Docdata calls at the same time, in threads (default 1).",
-        )
-        parser.add_argument(
-            "--enqueue", action="store_true",
-            help="Enqueue one update task per order (oscar_docdata.tasks.update_order) on "
-            "the configured Django Tasks backend instead of updating them here.",
-        )
+        add_worker_arguments(parser, workers=1, enqueue_help=UPDATE_ENQUEUE_HELP)
         add_progress_arguments(parser)
 
     def handle(self, *args: str, **options: Any) -> None:
