@@ -39,6 +39,9 @@ DEFAULTS: dict[str, Any] = {
     "DOCDATA_DAYS_TO_PAY": 7,
     "DOCDATA_HOUSE_NUMBER_FIELD": None,
     "DOCDATA_FACADE_CLASS": "oscar_docdata.facade.Facade",
+    # Payment methods: names shown for Docdata's method codes (code -> label), on top
+    # of oscar_docdata.methods.METHOD_NAMES.
+    "DOCDATA_PAYMENT_METHOD_LABELS": {},
     # Notifications (and the shopper's return): seconds between two status calls that
     # requests for one order cause (0: no limit, but requests that arrived before a call
     # started still share it), and how long a request waits for a call to share or for
