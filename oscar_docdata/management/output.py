@@ -6,41 +6,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError
 
+from oscar_docdata.management.arguments import PROGRESS_EVERY, PROGRESS_SECONDS
 from oscar_docdata.operations.refresh import OrderResult, Outcome, RefreshSummary
-
-#: Without a terminal (cron, a log file), a progress line every this many orders ...
-PROGRESS_EVERY = 1000
-#: ... or this many seconds, whichever comes first.
-PROGRESS_SECONDS = 30.0
-
-
-def add_worker_arguments(parser: CommandParser, *, workers: int, enqueue_help: str) -> None:
-    """``--workers N`` (threads in this process) and ``--enqueue`` (Django Tasks instead)."""
-    from oscar_docdata.management.commands.reconcile_docdata_orders import positive_int
-
-    parser.add_argument(
-        "--workers", type=positive_int, default=workers, metavar="N",
-        help=f"At most N Docdata calls at the same time, in threads (default {workers}).",
-    )
-    parser.add_argument("--enqueue", action="store_true", help=enqueue_help)
-
-
-def add_progress_arguments(parser: CommandParser) -> None:
-    """The options of :class:`Progress`, for the commands that run over many orders."""
-    from oscar_docdata.management.commands.reconcile_docdata_orders import non_negative_int
-
-    parser.add_argument(
-        "--progress-every", type=non_negative_int, default=PROGRESS_EVERY, metavar="N",
-        help=f"Without a terminal, print a progress line every N orders (default "
-        f"{PROGRESS_EVERY}; 0: by time only).",
-    )
-    parser.add_argument(
-        "--progress-seconds", type=float, default=PROGRESS_SECONDS, metavar="S",
-        help=f"Without a terminal, print a progress line at least every S seconds "
-        f"(default {PROGRESS_SECONDS:g}; 0: by count only).",
-    )
 
 
 class Progress:

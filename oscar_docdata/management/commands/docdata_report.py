@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from oscar_docdata.management.commands.reconcile_docdata_orders import positive_int
+from oscar_docdata.management.arguments import positive_int
 from oscar_docdata.models import DocdataOrder
 from oscar_docdata.operations.report import AMOUNT_COLUMNS, MonthlyTotal, monthly_totals
 

@@ -8,15 +8,12 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from oscar_docdata.appsettings import docdata_settings
-from oscar_docdata.management.commands.reconcile_docdata_orders import (
-    non_negative_int,
-)
-from oscar_docdata.management.output import (
-    Progress,
+from oscar_docdata.management.arguments import (
     add_progress_arguments,
     add_worker_arguments,
-    write_summary,
+    non_negative_int,
 )
+from oscar_docdata.management.output import Progress, write_summary
 from oscar_docdata.models import DocdataOrder, DocdataStatusChange
 from oscar_docdata.operations.expiry import expire_order, expiry_candidates
 from oscar_docdata.operations.refresh import (

@@ -12,43 +12,17 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from oscar_docdata.management.output import (
-    Progress,
+from oscar_docdata.management.arguments import (
+    PROCESSES_REMOVED,
+    UPDATE_ENQUEUE_HELP,
     add_progress_arguments,
     add_worker_arguments,
-    write_summary,
+    non_negative_int,
+    positive_int,
 )
+from oscar_docdata.management.output import Progress, write_summary
 from oscar_docdata.models import DocdataStatusChange
 from oscar_docdata.operations.refresh import reconcile_candidates, run_streamed, stream_ids
-
-#: What an old cron line with ``--processes`` is told (the option is otherwise ignored).
-#: --enqueue of the commands that update orders (this one and update_docdata_order).
-UPDATE_ENQUEUE_HELP = (
-    "Enqueue one update task per order (oscar_docdata.tasks.update_order) on the configured "
-    "Django Tasks backend instead of updating them here."
-)
-PROCESSES_REMOVED = (
-    "--processes is deprecated and ignored: the orders are refreshed by --workers threads "
-    "in this process. To spread them over processes or machines, use --enqueue with a task "
-    "worker (README: \"Running the plugin's tasks on a worker\")."
-)
-def whole_number(text: str, *, at_least: int, too_small: str) -> int:
-    """``text`` as an int of at least ``at_least``; ``too_small`` names the refusal."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < at_least:
-        raise argparse.ArgumentTypeError(f"{value} {too_small}")
-    return value
-
-
-def positive_int(text: str) -> int:
-    return whole_number(text, at_least=1, too_small="is not at least 1")
-
-
-def non_negative_int(text: str) -> int:
-    return whole_number(text, at_least=0, too_small="is negative")
 
 
 class Command(BaseCommand):

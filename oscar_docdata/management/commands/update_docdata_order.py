@@ -8,13 +8,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Q
 
-from oscar_docdata.management.commands.reconcile_docdata_orders import UPDATE_ENQUEUE_HELP
-from oscar_docdata.management.output import (
-    Progress,
+from oscar_docdata.management.arguments import (
+    UPDATE_ENQUEUE_HELP,
     add_progress_arguments,
     add_worker_arguments,
-    write_summary,
 )
+from oscar_docdata.management.output import Progress, write_summary
 from oscar_docdata.models import DocdataOrder, DocdataStatusChange
 from oscar_docdata.operations.refresh import OrderResult, Outcome, run_streamed, stream_ids
 
