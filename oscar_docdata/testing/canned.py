@@ -19,22 +19,20 @@ accident. Every request is recorded in ``adapter.requests``.
 
 from __future__ import annotations
 
-import io
 import threading
 from collections import defaultdict, deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http import HTTPStatus
 from urllib.parse import urlsplit
 
 import requests
 from django.test import override_settings
 from lxml import etree
 from requests.adapters import BaseAdapter
-from requests.structures import CaseInsensitiveDict
 
 from oscar_docdata.gateway.transport import get_http_session
+from oscar_docdata.testing.responses import build_response
 
 XML_CONTENT_TYPE = "text/xml; charset=utf-8"
 
@@ -129,21 +127,9 @@ class CannedSoapAdapter(BaseAdapter):
 
     @staticmethod
     def _response(request: requests.PreparedRequest, reply: _Reply) -> requests.Response:
-        response = requests.Response()
-        response.status_code = reply.status
-        try:
-            response.reason = HTTPStatus(reply.status).phrase
-        except ValueError:
-            response.reason = ""
-        response.headers = CaseInsensitiveDict({"Content-Type": reply.content_type,
-                                                "Content-Length": str(len(reply.body))})
-        response._content = reply.body
-        response._content_consumed = True
-        response.raw = io.BytesIO(reply.body)
-        response.encoding = "utf-8"
-        response.url = request.url or ""
-        response.request = request
-        return response
+        return build_response(request, reply.status, reply.body, headers={
+            "Content-Type": reply.content_type, "Content-Length": str(len(reply.body))},
+            encoding="utf-8")
 
     def close(self) -> None:
         """Nothing to release."""

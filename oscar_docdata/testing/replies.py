@@ -19,8 +19,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from xml.sax.saxutils import escape, quoteattr
 
-TYPES_NS = "http://www.docdatapayments.com/services/paymentservice/1_3/"
-SOAP_ENV_NS = "http://schemas.xmlsoap.org/soap/envelope/"
+from oscar_docdata.gateway.schema import SOAP_ENV_NS, TYPES_NS
+
 DDP_XSD_VERSION = "1.3.14"
 SUCCESS_TEXT = "Operation successful."
 

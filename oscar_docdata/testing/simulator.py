@@ -37,11 +37,11 @@ from django.test.utils import override_settings
 from django.urls import reverse
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
-from requests.utils import get_encoding_from_headers
 
 from oscar_docdata.simulator import engine, faults, notifications
 from oscar_docdata.simulator.models import NotificationAttempt, PaymentAttempt, SimulatedOrder
 from oscar_docdata.simulator.urls import ENDPOINT_PATH
+from oscar_docdata.testing.responses import build_response
 
 logger = logging.getLogger("oscar_docdata.simulator")
 
@@ -154,20 +154,13 @@ class InProcessAdapter(BaseAdapter):
         if read_timeout is not None and time.monotonic() - started > read_timeout:
             raise requests.ReadTimeout(f"in-process answer took longer than {read_timeout} s",
                                        request=request)
-        response = requests.Response()
-        response.status_code = answer.status_code
-        response.reason = answer.reason_phrase
-        response.headers = CaseInsensitiveDict(answer.headers.items())
+        headers = CaseInsensitiveDict(answer.headers.items())
         set_cookies = [morsel.OutputString() for morsel in answer.cookies.values()]
         if set_cookies:
-            response.headers["Set-Cookie"] = ", ".join(set_cookies)
-        response.raw = _RawResponse(set_cookies)
-        response._content = (b"".join(answer.streaming_content) if answer.streaming
-                             else answer.content)
-        response._content_consumed = True
-        response.encoding = get_encoding_from_headers(response.headers)
-        response.url = request.url
-        response.request = request
+            headers["Set-Cookie"] = ", ".join(set_cookies)
+        body = b"".join(answer.streaming_content) if answer.streaming else answer.content
+        response = build_response(request, answer.status_code, body, headers=headers,
+                                  reason=answer.reason_phrase, raw=_RawResponse(set_cookies))
         response.connection = self
         return response
 

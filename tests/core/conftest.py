@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Callable, Iterator
 from datetime import timedelta
-from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from oscar_docdata import signals
 from oscar_docdata.models import DocdataOrder
 from oscar_docdata.testing import replies
 from oscar_docdata.testing.canned import canned_docdata
-
-_numbers = itertools.count(1)
-
+from tests.factories import stored_order
 
 #: An UPDATE of only the status pull bookkeeping (``status_report_pulled`` or
 #: ``status_pull_started``): a record that a call was made, not a change of the order.
@@ -53,33 +48,8 @@ def docdata() -> Iterator[Any]:
 
 @pytest.fixture
 def make_order(db: Any) -> Callable[..., DocdataOrder]:
-    def make(
-        *,
-        status: str = DocdataOrder.STATUS_NEW,
-        amount: Decimal | str = Decimal("12.34"),
-        currency: str = "EUR",
-        merchant: str = "shop_test",
-        age_days: float = 0,
-        reference: str | None = None,
-        **fields: Any,
-    ) -> DocdataOrder:
-        number = next(_numbers)
-        order = DocdataOrder.objects.create(
-            merchant_name=merchant,
-            merchant_order_id=reference or f"10000{number}",
-            order_number=fields.pop("order_number", reference or f"10000{number}"),
-            order_key=fields.pop("order_key", key_for(number)),
-            status=status,
-            total_gross_amount=Decimal(amount),
-            currency=currency,
-            **fields,
-        )
-        if age_days:
-            DocdataOrder.objects.filter(pk=order.pk).update(
-                created=timezone.now() - timedelta(days=age_days)
-            )
-        order.refresh_from_db()
-        return order
+    def make(*, age_days: float = 0, **fields: Any) -> DocdataOrder:
+        return stored_order(age=timedelta(days=age_days), **fields)
 
     return make
 

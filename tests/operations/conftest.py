@@ -16,7 +16,6 @@ from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.management import CommandError, call_command
 from django.test import override_settings
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.dashboard.nav import _dashboard_url_names_to_config
 
@@ -24,6 +23,7 @@ from oscar_docdata.gateway.values import Address, Amount, Destination, Name, Sho
 from oscar_docdata.models import DocdataOrder
 from oscar_docdata.testing.canned import canned_docdata
 from oscar_docdata.testing.fixtures import docdata_live_simulator, docdata_simulator
+from tests.factories import stored_order
 
 __all__ = ["docdata_live_simulator", "docdata_simulator"]  # the simulator's fixtures
 
@@ -72,42 +72,13 @@ def dashboard_settings(**overrides: Any) -> Iterator[None]:
 _numbers = itertools.count(1)
 
 
-def key_for(number: int) -> str:
-    """A 32-character upper-case hex order key, as Docdata makes them."""
-    return f"{0xD0C0000 + number:032X}"
-
-
 @pytest.fixture
 def make_order(db: Any) -> Callable[..., DocdataOrder]:
     """A stored DocdataOrder (not known to any Docdata)."""
 
-    def make(
-        *,
-        status: str = DocdataOrder.STATUS_NEW,
-        amount: Decimal | str = Decimal("12.34"),
-        currency: str = "EUR",
-        merchant: str = "shop_test",
-        age_days: float = 0,
-        age_minutes: float = 0,
-        **fields: Any,
-    ) -> DocdataOrder:
-        number = next(_numbers)
-        reference = fields.pop("merchant_order_id", f"20000{number}")
-        order = DocdataOrder.objects.create(
-            merchant_name=merchant,
-            merchant_order_id=reference,
-            order_number=fields.pop("order_number", reference),
-            order_key=fields.pop("order_key", key_for(number)),
-            status=status,
-            total_gross_amount=Decimal(amount),
-            currency=currency,
-            **fields,
-        )
-        age = timedelta(days=age_days, minutes=age_minutes)
-        if age:
-            DocdataOrder.objects.filter(pk=order.pk).update(created=timezone.now() - age)
-        order.refresh_from_db()
-        return order
+    def make(*, age_days: float = 0, age_minutes: float = 0, **fields: Any) -> DocdataOrder:
+        return stored_order(age=timedelta(days=age_days, minutes=age_minutes),
+                            reference_prefix="20000", key_offset=0xD0C0000, **fields)
 
     return make
 
