@@ -105,8 +105,9 @@ def matching_order_ids(query: str, *, by_payment: bool = True) -> list[int]:
     return list(orders.order_by("-created", "-id").values_list("pk", flat=True)[:COUNT_LIMIT])
 
 
-class StaffListMixin:
-    """No full counts; the search of :meth:`search` instead of ``search_fields``."""
+class StaffListAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """A read-only staff list: no full counts; the search of :meth:`search` instead of
+    ``search_fields``."""
 
     paginator = CappedCountPaginator
     show_full_result_count = False
@@ -148,7 +149,7 @@ class DocdataStatusChangeInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(DocdataOrder)
-class DocdataOrderAdmin(StaffListMixin, ReadOnlyMixin, admin.ModelAdmin):
+class DocdataOrderAdmin(StaffListAdmin):
     list_display = (
         "order_key", "order_number", "merchant_order_id", "merchant_name", "status",
         "total_gross_amount", "currency", "total_captured", "total_refunded", "created",
@@ -165,7 +166,7 @@ class DocdataOrderAdmin(StaffListMixin, ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(DocdataPayment)
-class DocdataPaymentAdmin(StaffListMixin, ReadOnlyMixin, admin.ModelAdmin):
+class DocdataPaymentAdmin(StaffListAdmin):
     list_display = (
         "payment_id", "legacy_payment_id", "docdata_order", "payment_method", "status",
         "confidence_level",
@@ -184,7 +185,7 @@ class DocdataPaymentAdmin(StaffListMixin, ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(DocdataStatusChange)
-class DocdataStatusChangeAdmin(StaffListMixin, ReadOnlyMixin, admin.ModelAdmin):
+class DocdataStatusChangeAdmin(StaffListAdmin):
     list_display = ("created", "docdata_order", "old_status", "new_status", "trigger", "user")
     list_filter = ("trigger", NewStatusFilter, "created")
     search_help_text = _("The order's number, key, merchant reference or payment id.")
@@ -192,7 +193,7 @@ class DocdataStatusChangeAdmin(StaffListMixin, ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(DocdataMoneyRequest)
-class DocdataMoneyRequestAdmin(StaffListMixin, ReadOnlyMixin, admin.ModelAdmin):
+class DocdataMoneyRequestAdmin(StaffListAdmin):
     list_display = ("order_key", "kind", "amount", "currency", "state", "created")
     list_filter = ("kind", "state", "created")
     search_help_text = _(

@@ -88,7 +88,7 @@ def _text(value: Any) -> str:
 
 
 #: The hosts of Docdata's own Order API (test and live).
-DOCDATA_HOSTS = frozenset(urlsplit(url).hostname for url in (TEST_BASE_URL, LIVE_BASE_URL))
+DOCDATA_HOSTS = frozenset(str(urlsplit(url).hostname) for url in (TEST_BASE_URL, LIVE_BASE_URL))
 
 
 @register(Tags.security, deploy=True)

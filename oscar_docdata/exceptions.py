@@ -108,13 +108,15 @@ class DocdataRequestError(DocdataError):
                  operation: Any = None, *, code: str | None = None, value: Any = None):
         if isinstance(errors, str) or code is not None:
             # Old style: (code, value); the second positional argument is the value.
-            code = errors if code is None else code
+            code = str(errors) if code is None else code
             value = operation if value is None else value
-            errors = [(str(code), "" if value is None else str(value))]
+            pairs = [(str(code), "" if value is None else str(value))]
             operation = None
+        else:
+            pairs = list(errors or [])
         if operation:
             self.operation = operation
-        self.errors = list(errors or []) or [("UNKNOWN_ERROR", "")]
+        self.errors = pairs or [("UNKNOWN_ERROR", "")]
         text = "; ".join(f"{code}: {msg}" for code, msg in self.errors)
         super().__init__(f"Docdata {self.operation} failed: {text}")
         self.code, self.value = self.errors[0]

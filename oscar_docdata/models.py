@@ -6,6 +6,8 @@ updater (``oscar_docdata.updater``) writes.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from oscar_docdata.querysets import DocdataOrderManager
 
 # Room for every ISO 4217 exponent up to 4 (KWD has 3, CLF 4).
-AMOUNT_DIGITS = {"max_digits": 19, "decimal_places": 4}
+AMOUNT_DIGITS: dict[str, Any] = {"max_digits": 19, "decimal_places": 4}
 
 
 class DocdataOrder(models.Model):

@@ -144,6 +144,8 @@ def _matching_line(
     """The report line of ``request``: by its reference, else the first unclaimed line
     of the same amount without a reference (a report that does not echo references)."""
     payment_id = request.payment.payment_id
+    if payment_id is None:  # an old package's payment without a numeric id: never sent
+        return None
     lines = lines_by_payment.get(payment_id, {}).get(_LINES_KEY[request.kind]) or []
     candidates = [
         (index, line) for index, line in enumerate(lines)

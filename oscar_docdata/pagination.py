@@ -49,5 +49,6 @@ class CappedCountPaginator(Paginator):
         page = super().page(number)
         if self._ids is not None:
             ids = self._ids[max(page.start_index() - 1, 0):page.end_index()]
-            page.object_list = self.object_list.filter(pk__in=ids)
+            queryset: Any = self.object_list  # a queryset: _ids says so
+            page.object_list = queryset.filter(pk__in=ids)
         return page

@@ -113,7 +113,7 @@ def order_search(query: str, *, by_payment: bool = True) -> Q:
     return condition
 
 
-class DocdataOrderQuerySet(models.QuerySet):
+class DocdataOrderQuerySet(models.QuerySet["DocdataOrder"]):
     def search(self, query: str) -> DocdataOrderQuerySet:
         """Orders found by the staff search for ``query`` (see :func:`order_search`)."""
         return self.filter(order_search(query)) if query.strip() else self

@@ -21,7 +21,7 @@ from typing import Any
 try:
     from django.tasks import task
 except ImportError:  # Django < 6: the backport
-    from django_tasks import task
+    from django_tasks import task  # type: ignore[no-redef]
 
 from oscar_docdata.appsettings import docdata_settings
 from oscar_docdata.models import DocdataOrder, DocdataStatusChange

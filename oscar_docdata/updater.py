@@ -163,7 +163,8 @@ def _save_payments(payments: list[DocdataPayment], fields: list[str]) -> None:
         payments[0].save(update_fields=[*fields, "updated"])
         return
     now = timezone.now()
-    model_fields = [DocdataPayment._meta.get_field(name) for name in [*fields, "updated"]]
+    concrete = {field.name: field for field in DocdataPayment._meta.concrete_fields}
+    model_fields = [concrete[name] for name in [*fields, "updated"]]
     connection = transaction.get_connection()
     quote = connection.ops.quote_name
     assignments = ", ".join(f"{quote(field.column)} = %s" for field in model_fields)

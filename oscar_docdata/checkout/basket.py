@@ -49,7 +49,7 @@ def give_basket_back(request: HttpRequest, order: Any) -> bool:
         if not claimed:
             return False
         old_basket = Basket.objects.get(pk=order.basket_id)
-        basket = request.basket
+        basket = request.basket  # type: ignore[attr-defined]  # set by Oscar's middleware
         for line in old_basket.all_lines():
             if line.product is None:
                 continue

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from typing import Any, TypeVar
 
 import requests
 from lxml import etree
@@ -244,7 +245,10 @@ def _bounded(value: int, what: str, bounds: tuple[int, int] = _INT_RANGE) -> int
     return value
 
 
-def _short(value: str | None, what: str) -> str | None:
+_Text = TypeVar("_Text", bound=str | None)
+
+
+def _short(value: _Text, what: str) -> _Text:
     if value is not None and len(value) > _MAX_LENGTHS[what]:
         raise _Unusable(f"{what} is longer than {_MAX_LENGTHS[what]} characters")
     return value
@@ -284,11 +288,12 @@ def _amount_lines(authorization: etree._Element, local: str,
 
 def _authorization(element: etree._Element) -> results.Authorization:
     amount, currency = _amount(element, "amount")
-    reversal = _find(element, "reversal")
-    if reversal is not None:
-        reversed_amount, reversed_currency = _amount(reversal, "amount")
+    reversal = None
+    reversal_element = _find(element, "reversal")
+    if reversal_element is not None:
+        reversed_amount, reversed_currency = _amount(reversal_element, "amount")
         reversal = results.Reversal(amount=reversed_amount, currency=reversed_currency,
-                                    reason=_text(reversal, "reason") or "")
+                                    reason=_text(reversal_element, "reason") or "")
     return results.Authorization(
         status=_short(_required(element, "status"), "status"),
         amount=amount,
@@ -302,17 +307,17 @@ def _authorization(element: etree._Element) -> results.Authorization:
     )
 
 
-def _plain(element: etree._Element):
+def _plain(element: etree._Element) -> Any:
     """An element as a plain value: text, a dict of its children/attributes, or a list."""
     children = [child for child in element if isinstance(child.tag, str)]
     if not children:
         if element.attrib:
-            values = dict(element.attrib)
+            attributes: dict[str, Any] = {str(key): value for key, value in element.attrib.items()}
             if element.text and element.text.strip():
-                values["value"] = element.text.strip()
-            return values
+                attributes["value"] = element.text.strip()
+            return attributes
         return (element.text or "").strip()
-    values: dict = {}
+    values: dict[str, Any] = {}
     for child in children:
         name = etree.QName(child).localname
         value = _plain(child)
@@ -328,7 +333,8 @@ def _plain(element: etree._Element):
 def _extended(element: etree._Element | None) -> results.ExtendedInfo | None:
     if element is None:
         return None
-    risk_score, risk_checks = None, ()
+    risk_score: int | None = None
+    risk_checks: tuple[tuple[str, int], ...] = ()
     risk = _find(element, "riskChecks")
     if risk is not None:
         score = risk.get("score")
@@ -336,7 +342,8 @@ def _extended(element: etree._Element | None) -> results.ExtendedInfo | None:
         risk_checks = tuple(
             ((check.text or "").strip(), _int(check.get("score") or "0", "check/@score"))
             for check in risk.iterfind(_q("check")))
-    method_info, details = None, {}
+    method_info: str | None = None
+    details: dict[str, Any] = {}
     for child in element:
         if not isinstance(child.tag, str) or child is risk:
             continue

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -141,6 +142,16 @@ _BUILTIN_WHITESPACE = {
 _BUILTIN_PATTERNS = {"NMTOKEN": r"[\w.:\-]+"}
 
 
+#: Facets that set one field of :class:`Facets`: XSD name → (field, conversion).
+_FACET_FIELDS: dict[str, tuple[str, Callable[[str], Any]]] = {
+    "minLength": ("min_length", int),
+    "maxLength": ("max_length", int),
+    "minInclusive": ("min_inclusive", Decimal),
+    "maxInclusive": ("max_inclusive", Decimal),
+    "whiteSpace": ("whitespace", str),
+}
+
+
 def _local(qualified: str) -> str:
     return qualified.split(":", 1)[-1]
 
@@ -151,7 +162,7 @@ def _simple_type_elements() -> dict[str, etree._Element]:
 
     document = etree.parse(str(XSD_PATH), hardened_parser())
     return {
-        element.get("name"): element
+        element.get("name", ""): element
         for element in document.getroot().iterfind(f"{{{XS_NS}}}simpleType")
     }
 
@@ -165,48 +176,31 @@ def facets(type_name: str) -> Facets:
         raise KeyError(f"simple type {type_name} is not a restriction")
     base_name = _local(restriction.get("base", ""))
     if base_name in _simple_type_elements():
-        inherited = facets(base_name)
-        values = {
-            "base": inherited.base,
-            "min_length": inherited.min_length,
-            "max_length": inherited.max_length,
-            "patterns": list(inherited.patterns),
-            "enumeration": inherited.enumeration,
-            "min_inclusive": inherited.min_inclusive,
-            "max_inclusive": inherited.max_inclusive,
-            "whitespace": inherited.whitespace,
-        }
+        inherited = replace(facets(base_name), name=type_name)
     else:
         builtin = _BUILTIN_PATTERNS.get(base_name)
-        values = {"base": base_name, "min_length": None, "max_length": None,
-                  "patterns": [builtin] if builtin else [],
-                  "enumeration": (), "min_inclusive": None, "max_inclusive": None,
-                  "whitespace": _BUILTIN_WHITESPACE.get(base_name)}
+        inherited = Facets(name=type_name, base=base_name,
+                           patterns=(builtin,) if builtin else (),
+                           whitespace=_BUILTIN_WHITESPACE.get(base_name))
     from lxml import etree
 
+    changes: dict[str, Any] = {}
+    patterns = list(inherited.patterns)
     enumeration = []
     for facet in restriction:
         if not isinstance(facet.tag, str):
             continue
-        kind, value = etree.QName(facet).localname, facet.get("value")
+        kind, value = etree.QName(facet).localname, facet.get("value", "")
         if kind == "length":
-            values["min_length"] = values["max_length"] = int(value)
-        elif kind == "minLength":
-            values["min_length"] = int(value)
-        elif kind == "maxLength":
-            values["max_length"] = int(value)
+            changes["min_length"] = changes["max_length"] = int(value)
+        elif kind in _FACET_FIELDS:
+            name, convert = _FACET_FIELDS[kind]
+            changes[name] = convert(value)
         elif kind == "pattern":
-            values["patterns"].append(value)
+            patterns.append(value)
         elif kind == "enumeration":
             enumeration.append(value)
-        elif kind == "minInclusive":
-            values["min_inclusive"] = Decimal(value)
-        elif kind == "maxInclusive":
-            values["max_inclusive"] = Decimal(value)
-        elif kind == "whiteSpace":
-            values["whitespace"] = value
     if enumeration:
-        values["enumeration"] = tuple(enumeration)
-    patterns = tuple(values.pop("patterns"))
-    return Facets(name=type_name, patterns=patterns,
-                  _compiled=tuple(re.compile(p) for p in patterns), **values)
+        changes["enumeration"] = tuple(enumeration)
+    return replace(inherited, patterns=tuple(patterns),
+                   _compiled=tuple(re.compile(p) for p in patterns), **changes)

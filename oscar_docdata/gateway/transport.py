@@ -200,7 +200,7 @@ def read_body(response: requests.Response, limits: CallLimits) -> None:
     raw = response.raw
     # requests keeps no public flag: a response hook that read ``content`` has consumed
     # the stream already.
-    if not isinstance(raw, _STREAMED) or response._content_consumed:
+    if not isinstance(raw, _STREAMED) or getattr(response, "_content_consumed", False):
         # Answered from memory (or read by a hook): only the size applies.
         if limits.max_bytes is not None and len(response.content) > limits.max_bytes:
             raise limits.too_large(len(response.content))
@@ -247,7 +247,7 @@ def read_body(response: requests.Response, limits: CallLimits) -> None:
         if watchdog is not None:
             watchdog.cancel()
     response._content = b"".join(chunks)
-    response._content_consumed = True
+    response._content_consumed = True  # type: ignore[attr-defined]  # requests' own flag
 
 
 def _read1(raw: urllib3.response.HTTPResponse, limits: CallLimits) -> bytes:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, DecimalField, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
@@ -66,7 +68,7 @@ def monthly_totals(
     """
     queryset = DocdataOrder.objects.all() if queryset is None else queryset
     zero = Value(Decimal(0), output_field=DecimalField(max_digits=19, decimal_places=4))
-    rows = (
+    rows: Iterable[Any] = (
         queryset.filter(created__gte=first_month(months, now=now))
         .annotate(month=TruncMonth("created"))
         .values("month", "currency")

@@ -10,6 +10,7 @@ supplies it. Everything else is plain 1.3.
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 from lxml import etree
 
@@ -78,7 +79,7 @@ def validation_error(element: etree._Element) -> str | None:
     with _lock:  # an XMLSchema's error log is not shared safely between threads
         if checker.validate(document):
             return None
-        errors = list(checker.error_log)
+        errors: list[Any] = list(checker.error_log)  # type: ignore[call-overload]
     return errors[0].message if errors else "the element is not valid"
 
 

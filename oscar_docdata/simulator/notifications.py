@@ -90,11 +90,11 @@ def order_changed(order: SimulatedOrder, *, delay: float = 0.0) -> None:
 
 def _dispatch(job: Job, mode: str, delay: float = 0.0) -> None:
     if mode == "sync":
-        delay = deliver(job)
-        while delay is not None:
-            time.sleep(delay)
+        pause = deliver(job)
+        while pause is not None:
+            time.sleep(pause)
             job = replace(job, attempt=job.attempt + 1)
-            delay = deliver(job)
+            pause = deliver(job)
     else:
         worker.submit(job, delay)
 

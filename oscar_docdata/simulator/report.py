@@ -51,7 +51,7 @@ def report(order: SimulatedOrder, *, extended: bool, extensible: bool = False,
     totals = compute(order, attempts)
     element = etree.Element(_PREFIX + "report", nsmap=_NSMAP)
     attributes = {}
-    if totals.exchanged_to:
+    if totals.exchanged_to and totals.exchange_rate_date:
         attributes["exchangedTo"] = totals.exchanged_to
         attributes["exchangeRateDate"] = totals.exchange_rate_date.strftime("%Y-%m-%d %H:%M:%S")
     approximate = _add(element, "approximateTotals", **attributes)

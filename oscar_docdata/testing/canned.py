@@ -65,10 +65,11 @@ class _Reply:
 class CannedSoapAdapter(BaseAdapter):
     """A requests adapter that answers SOAP calls from canned replies (thread-safe)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__()
         self._lock = threading.Lock()
-        self._queued: dict[str, deque] = defaultdict(deque)
+        self._queued: dict[str, deque[_Reply | BaseException | type[BaseException]]] = \
+            defaultdict(deque)
         self._repeating: dict[str, _Reply | BaseException | type[BaseException]] = {}
         self.requests: list[CannedRequest] = []
 
@@ -120,10 +121,9 @@ class CannedSoapAdapter(BaseAdapter):
             outcome = queue.popleft() if queue else self._repeating.get(operation)
         if outcome is None:
             raise NoCannedReply(f"no canned Docdata reply for operation {operation!r}")
-        if isinstance(outcome, BaseException) or (
-                isinstance(outcome, type) and issubclass(outcome, BaseException)):
-            raise outcome
-        return self._response(request, outcome)
+        if isinstance(outcome, _Reply):
+            return self._response(request, outcome)
+        raise outcome
 
     @staticmethod
     def _response(request: requests.PreparedRequest, reply: _Reply) -> requests.Response:

@@ -30,7 +30,7 @@ def build_response(request: requests.PreparedRequest, status: int, body: bytes, 
     response.reason = reason
     response.headers = CaseInsensitiveDict(headers)
     response._content = body
-    response._content_consumed = True
+    response._content_consumed = True  # type: ignore[attr-defined]  # requests' own flag
     response.raw = io.BytesIO(body) if raw is None else raw
     response.encoding = encoding or get_encoding_from_headers(response.headers)
     response.url = request.url or ""

@@ -27,6 +27,7 @@ from decimal import Decimal
 from http.client import HTTPMessage
 from http.cookies import SimpleCookie
 from types import SimpleNamespace
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
@@ -89,8 +90,9 @@ def deliver_on_commit(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
         yield
     finally:
         pending = _pending_callbacks()
-        pending.extend((callback, robust) for _savepoints, callback, robust
-                       in connection.run_on_commit[start:])
+        # Django keeps (savepoints, callback, robust) triples (the stubs say pairs).
+        entries: list[Any] = connection.run_on_commit[start:]
+        pending.extend((callback, robust) for _savepoints, callback, robust in entries)
         del connection.run_on_commit[start:]
         if _only_test_transactions(connection):
             flush_pending()
@@ -133,23 +135,24 @@ class InProcessAdapter(BaseAdapter):
         self.client = Client(enforce_csrf_checks=True, raise_request_exception=False)
 
     def send(self, request: requests.PreparedRequest, stream: bool = False,
-             timeout: float | tuple[float, float] | None = None, verify: bool | str = True,
-             cert: object = None, proxies: object = None) -> requests.Response:
-        url = urlsplit(request.url)
+             timeout: float | tuple[float, float] | tuple[float, None] | None = None,
+             verify: bool | str = True, cert: Any = None, proxies: Any = None,
+             ) -> requests.Response:
+        url = urlsplit(str(request.url))
         path = url.path + (f"?{url.query}" if url.query else "")
         body = request.body or b""
         if isinstance(body, str):
             body = body.encode("utf-8")
-        headers = {name: value for name, value in request.headers.items()
-                   if name.lower() not in _SKIPPED_HEADERS}
-        headers["host"] = url.netloc
+        sent = {name: value for name, value in request.headers.items()
+                if name.lower() not in _SKIPPED_HEADERS}
+        sent["host"] = url.netloc
         self.client.cookies = SimpleCookie()  # cookies are the requests session's business
         started = time.monotonic()
         with deliver_on_commit():
-            answer = self.client.generic(
-                request.method, path, data=body,
+            answer: Any = self.client.generic(
+                str(request.method), path, data=body,
                 content_type=request.headers.get("Content-Type", "application/octet-stream"),
-                secure=url.scheme == "https", headers=headers)
+                secure=url.scheme == "https", headers=sent)
         read_timeout = timeout[1] if isinstance(timeout, tuple) else timeout
         if read_timeout is not None and time.monotonic() - started > read_timeout:
             raise requests.ReadTimeout(f"in-process answer took longer than {read_timeout} s",
@@ -158,10 +161,10 @@ class InProcessAdapter(BaseAdapter):
         set_cookies = [morsel.OutputString() for morsel in answer.cookies.values()]
         if set_cookies:
             headers["Set-Cookie"] = ", ".join(set_cookies)
-        body = b"".join(answer.streaming_content) if answer.streaming else answer.content
-        response = build_response(request, answer.status_code, body, headers=headers,
+        content = b"".join(answer.streaming_content) if answer.streaming else answer.content
+        response = build_response(request, answer.status_code, content, headers=headers,
                                   reason=answer.reason_phrase, raw=_RawResponse(set_cookies))
-        response.connection = self
+        response.connection = self  # type: ignore[assignment]  # requests reads only .close
         return response
 
     def close(self) -> None:
