@@ -30,11 +30,9 @@ class OscarDocdataConfig(dashboard_apps.DocdataDashboardMixin,
         return not apps.is_installed(dashboard_apps.DocdataDashboardConfig.name)
 
     def ready(self) -> None:
-        from oscar_docdata import (
-            checks,  # noqa: F401 - registers the system checks
-            receivers,
-        )
+        from oscar_docdata import checks, receivers
 
+        checks.register_checks()
         # Keep Oscar's order, Source, Transactions and PaymentEvents in step with Docdata;
         # each receiver checks DOCDATA_OSCAR_RECEIVERS on every call.
         receivers.connect()

@@ -16,13 +16,17 @@ from django.utils.module_loading import import_string
 
 from oscar_docdata import signals
 from oscar_docdata.appsettings import LIVE_BASE_URL, TEST_BASE_URL, docdata_settings
+from oscar_docdata.checkout.conf import (
+    EMAIL_WHEN_PAID,
+    EMAIL_WHEN_PLACED,
+    confirmation_email_when,
+)
 from oscar_docdata.status import PAID_RULES
 
 #: The signals whose receivers in old shops recorded Oscar's payments themselves.
 RECORDING_SIGNALS = ("order_status_changed", "payment_added", "payment_updated")
 
 
-@register("oscar_docdata")
 def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]:
     """Credentials present and non-empty, a known paid rule, an importable facade."""
     errors: list[Error] = []
@@ -91,7 +95,6 @@ def _text(value: Any) -> str:
 DOCDATA_HOSTS = frozenset(str(urlsplit(url).hostname) for url in (TEST_BASE_URL, LIVE_BASE_URL))
 
 
-@register(Tags.security, deploy=True)
 def check_deployment(app_configs: Any = None, **kwargs: Any) -> list[CheckWarning]:
     """``check --deploy``: a production site (DEBUG off) talking to a test endpoint."""
     if settings.DEBUG:
@@ -129,7 +132,6 @@ def _is_docdata(url: str) -> bool:
     return parts.scheme == "https" and hostname in DOCDATA_HOSTS
 
 
-@register("oscar_docdata")
 def check_receivers(app_configs: Any = None, **kwargs: Any) -> list[CheckWarning]:
     """Warn when a shop's receivers may record payments that ours record already.
 
@@ -183,3 +185,26 @@ def _qualified_name(receiver: Any) -> str:
     if not hasattr(target, "__qualname__"):  # a callable instance
         target = type(target)
     return f"{target.__module__}.{target.__qualname__}"
+
+
+def check_confirmation_email_setting(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    """``DOCDATA_CONFIRMATION_EMAIL`` is one of the two known moments."""
+    value = confirmation_email_when()
+    if value in (EMAIL_WHEN_PAID, EMAIL_WHEN_PLACED):
+        return []
+    return [
+        Error(
+            f"DOCDATA_CONFIRMATION_EMAIL is {value!r}.",
+            hint=f'Use "{EMAIL_WHEN_PAID}" (when Docdata reports the order paid) or '
+            f'"{EMAIL_WHEN_PLACED}" (when the order is placed).',
+            id="oscar_docdata.E101",
+        )
+    ]
+
+
+def register_checks() -> None:
+    """Register the plugin's checks (from ``OscarDocdataConfig.ready()``)."""
+    register(check_settings, "oscar_docdata")
+    register(check_confirmation_email_setting, "oscar_docdata")
+    register(check_receivers, "oscar_docdata")
+    register(check_deployment, Tags.security, deploy=True)

@@ -33,7 +33,6 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from oscar_docdata import signals
-from oscar_docdata.checkout import checks  # noqa: F401 - registers the settings check
 from oscar_docdata.checkout.basket import give_basket_back, is_shoppers_own
 from oscar_docdata.checkout.conf import (
     EMAIL_WHEN_PAID,

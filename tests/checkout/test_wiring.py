@@ -3,7 +3,7 @@
 from django.core.checks import Error
 
 from oscar_docdata import receivers, signals
-from oscar_docdata.checkout.checks import check_confirmation_email_setting
+from oscar_docdata.checks import check_confirmation_email_setting
 
 
 def test_connecting_twice_connects_each_receiver_once(oscar_receivers):
