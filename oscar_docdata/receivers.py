@@ -72,7 +72,7 @@ NOT_CANCELLED = _(
 )
 
 
-def receiver(func: Callable[..., Any]) -> Callable[..., Any]:
+def guarded_receiver(func: Callable[..., Any]) -> Callable[..., Any]:
     """Run ``func`` only while the receivers are enabled; log its errors, never raise."""
 
     @functools.wraps(func)
@@ -92,7 +92,7 @@ def receiver(func: Callable[..., Any]) -> Callable[..., Any]:
     return guarded
 
 
-@receiver
+@guarded_receiver
 def order_updated(
     sender: Any, order: DocdataOrder, old_status: str, new_status: str, **kwargs: Any
 ) -> None:
@@ -140,7 +140,7 @@ def send_confirmation_email_logged(order: Any) -> None:
         logger.exception("Order %s: the confirmation e-mail could not be sent", order.number)
 
 
-@receiver
+@guarded_receiver
 def shopper_returned(
     sender: Any, request: HttpRequest, order: DocdataOrder, callback: str, **kwargs: Any
 ) -> None:
