@@ -55,6 +55,10 @@ class DocdataValidationError(DocdataError, ValueError):
         super().__init__(f"{field}: {message}")
 
 
+class DocdataAmountError(DocdataValidationError):
+    """A capture or refund amount is not possible for the order or payment."""
+
+
 class OrderKeyMissing(DocdataValidationError):
     """An operation on an order was asked without its order key; nothing was sent.
 

@@ -29,6 +29,7 @@ from django.views.decorators.debug import sensitive_variables
 from oscar_docdata import money_requests
 from oscar_docdata.appsettings import docdata_settings
 from oscar_docdata.exceptions import (
+    DocdataAmountError,
     DocdataCreateError,
     DocdataDuplicateRequest,
     DocdataError,
@@ -66,10 +67,6 @@ _REFERENCE_ATTEMPTS = 5
 
 # How often cancel/expire pull again when a newer report overtook theirs.
 _STALE_ATTEMPTS = 3
-
-
-class DocdataAmountError(DocdataValidationError):
-    """A capture or refund amount is not possible for the order or payment."""
 
 
 @dataclass

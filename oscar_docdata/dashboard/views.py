@@ -34,6 +34,7 @@ from oscar_docdata.dashboard import actions, forms
 from oscar_docdata.dashboard.apps import serving_config
 from oscar_docdata.dashboard.backoffice import backoffice_url
 from oscar_docdata.exceptions import (
+    DocdataAmountError,
     DocdataDuplicateRequest,
     DocdataError,
     DocdataGatewayError,
@@ -42,7 +43,6 @@ from oscar_docdata.exceptions import (
     DocdataPartialFailure,
     DocdataRequestError,
 )
-from oscar_docdata.interface import DocdataAmountError
 from oscar_docdata.labels import label, money
 from oscar_docdata.models import DocdataMoneyRequest, DocdataOrder, DocdataStatusChange
 from oscar_docdata.operations.history import record_action
