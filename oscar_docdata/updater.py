@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from functools import partial
 from typing import Any
 
@@ -22,7 +23,7 @@ from django.utils import timezone
 from oscar_docdata import money_requests, signals
 from oscar_docdata.gateway.results import StatusReport
 from oscar_docdata.models import DocdataOrder, DocdataPayment, DocdataStatusChange
-from oscar_docdata.status import TOTAL_FIELDS, EngineSettings, OrderState, evaluate
+from oscar_docdata.status import TOTAL_FIELDS, EngineSettings, OrderState, PaymentValues, evaluate
 
 logger = logging.getLogger("oscar_docdata")
 
@@ -79,17 +80,32 @@ def apply_report(
         intended_status=intended_status,
     )
     update = StatusUpdate(order=order, old_status=order.status, new_status=outcome.status)
-
     # Payment lines first: a receiver of order_status_changed sees them stored.
+    _write_payments(order, outcome.payments, update)
+    # Captures and refunds we asked for take the state their report lines show.
+    update.requests_settled = money_requests.reconcile(order, outcome.payments, now=now)
+    _write_order(order, outcome.totals, update)
+    if update.status_changed:
+        _record_status_change(update, trigger=trigger, user=user, note=note)
+        if status_hook is not None:
+            status_hook(order, update.old_status, update.new_status)
+    if update.changed:
+        transaction.on_commit(partial(announce, update))
+    return update
+
+
+def _write_payments(order: DocdataOrder, reported: tuple[PaymentValues, ...],
+                    update: StatusUpdate) -> None:
+    """Insert the new payment lines and write what changed in the stored ones."""
     existing = {
         payment.payment_id: payment
         for payment in DocdataPayment.objects.filter(
-            payment_id__in=[values.payment_id for values in outcome.payments]
+            payment_id__in=[values.payment_id for values in reported]
         )
     }
     new_payments: list[DocdataPayment] = []
     changed_fields: set[str] = set()
-    for values in outcome.payments:
+    for values in reported:
         payment = existing.get(values.payment_id)
         if payment is None:
             new_payments.append(
@@ -97,59 +113,53 @@ def apply_report(
                     docdata_order=order, payment_id=values.payment_id, **values.as_fields()
                 )
             )
-            continue
-        if payment.docdata_order_id != order.pk:
+        elif payment.docdata_order_id != order.pk:
             logger.error(
                 "Docdata payment %s is reported for order %s but stored for another order",
                 values.payment_id, order.order_key,
             )
-            continue
-        changed = [
-            name for name, value in values.as_fields().items() if getattr(payment, name) != value
-        ]
-        if changed:
+        else:
+            changed = [name for name, value in values.as_fields().items()
+                       if getattr(payment, name) != value]
             for name in changed:
                 setattr(payment, name, getattr(values, name))
-            changed_fields.update(changed)
-            update.payments_updated.append(payment)
+            if changed:
+                changed_fields.update(changed)
+                update.payments_updated.append(payment)
     # One INSERT for all new lines: a first report of many attempts stays cheap.
     if new_payments:
         update.payments_added = DocdataPayment.objects.bulk_create(new_payments)
     if update.payments_updated:
         _save_payments(update.payments_updated, sorted(changed_fields))
 
-    # Captures and refunds we asked for take the state their report lines show.
-    update.requests_settled = money_requests.reconcile(order, outcome.payments, now=now)
 
-    for name, value in outcome.totals.items():
+def _write_order(order: DocdataOrder, totals: dict[str, Decimal], update: StatusUpdate) -> None:
+    """Write the totals and the status that changed (nothing when none did)."""
+    for name, value in totals.items():
         if getattr(order, name) != value:
             setattr(order, name, value)
             update.order_fields.append(name)
     if update.status_changed:
-        order.status = outcome.status
+        order.status = update.new_status
         update.order_fields.append("status")
     if update.order_fields:
         order.save(update_fields=[*update.order_fields, "updated"])
 
-    if update.status_changed:
-        DocdataStatusChange.objects.create(
-            docdata_order=order,
-            old_status=update.old_status,
-            new_status=update.new_status,
-            trigger=trigger,
-            user=user if getattr(user, "is_authenticated", False) else None,
-            note=note,
-        )
-        logger.info(
-            "Docdata order %s: status %s → %s (%s)",
-            order.order_key, update.old_status, update.new_status, trigger,
-        )
-        if status_hook is not None:
-            status_hook(order, update.old_status, update.new_status)
 
-    if update.changed:
-        transaction.on_commit(partial(announce, update))
-    return update
+def _record_status_change(update: StatusUpdate, *, trigger: str, user: Any,
+                          note: str) -> None:
+    DocdataStatusChange.objects.create(
+        docdata_order=update.order,
+        old_status=update.old_status,
+        new_status=update.new_status,
+        trigger=trigger,
+        user=user if getattr(user, "is_authenticated", False) else None,
+        note=note,
+    )
+    logger.info(
+        "Docdata order %s: status %s → %s (%s)",
+        update.order.order_key, update.old_status, update.new_status, trigger,
+    )
 
 
 def _save_payments(payments: list[DocdataPayment], fields: list[str]) -> None:
