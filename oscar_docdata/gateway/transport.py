@@ -217,37 +217,50 @@ def read_body(response: requests.Response, limits: CallLimits) -> None:
         if limits.max_bytes is not None and declared.isdigit() \
                 and int(declared) > limits.max_bytes:
             raise limits.too_large(int(declared))
-        size = 0
-        while True:
-            limits.check_deadline()
-            sock = getattr(raw.connection, "sock", None)
-            if sock is not None:
-                sock.settimeout(limits.per_read())
-            chunk = _read1(raw, limits)
-            if watchdog is not None and watchdog.finished.is_set():
-                limits.check_deadline()
-            if not chunk:
-                break
-            size += len(chunk)
-            if limits.max_bytes is not None and size > limits.max_bytes:
-                raise limits.too_large(size)
-            chunks.append(chunk)
+        _read_chunks(raw, limits, watchdog, chunks)
     except BaseException:
         chunks.clear()
-        # Close the connection itself: closing only the response could put its socket
-        # back into the pool with the rest of the reply still on its way.
-        # (A reply that ends the connection holds its socket without a connection.)
-        _shut_down(raw)
-        connection = getattr(raw, "connection", None)
-        if connection is not None:
-            connection.close()
-        response.close()
+        _abandon(response, raw)
         raise
     finally:
         if watchdog is not None:
             watchdog.cancel()
     response._content = b"".join(chunks)
     response._content_consumed = True  # type: ignore[attr-defined]  # requests' own flag
+
+
+def _read_chunks(raw: urllib3.response.HTTPResponse, limits: CallLimits,
+                 watchdog: threading.Timer | None, chunks: list[bytes]) -> None:
+    """Read the body into ``chunks`` one socket read at a time, within ``limits``."""
+    size = 0
+    while True:
+        limits.check_deadline()
+        sock = getattr(raw.connection, "sock", None)
+        if sock is not None:
+            sock.settimeout(limits.per_read())
+        chunk = _read1(raw, limits)
+        if watchdog is not None and watchdog.finished.is_set():
+            limits.check_deadline()
+        if not chunk:
+            return
+        size += len(chunk)
+        if limits.max_bytes is not None and size > limits.max_bytes:
+            raise limits.too_large(size)
+        chunks.append(chunk)
+
+
+def _abandon(response: requests.Response, raw: urllib3.response.HTTPResponse) -> None:
+    """Close a reply read only in part, with its connection.
+
+    Closing only the response could put its socket back into the pool with the rest of
+    the reply still on its way. (A reply that ends the connection holds its socket
+    without a connection.)
+    """
+    _shut_down(raw)
+    connection = getattr(raw, "connection", None)
+    if connection is not None:
+        connection.close()
+    response.close()
 
 
 def _read1(raw: urllib3.response.HTTPResponse, limits: CallLimits) -> bytes:
