@@ -86,6 +86,26 @@ def invoice_from_basket(
         logger.info("Basket %s: tax not known, the Docdata order gets no invoice", basket.pk)
         return None
     builder = _InvoiceBuilder(currency)
+    _add_basket_lines(builder, basket)
+    if shipping_charge is not None and shipping_charge.incl_tax:
+        builder.add_price(gettext("Shipping"), "shipping", shipping_charge)
+    for surcharge in surcharges or ():
+        if surcharge.price.incl_tax:
+            name = str(getattr(surcharge.surcharge, "name", "") or gettext("Surcharge"))
+            code = str(getattr(surcharge.surcharge, "code", "") or "surcharge")[:_CODE_LIMIT]
+            builder.add_price(name, code, surcharge.price)
+    if not builder.items:
+        return None
+    if expected_total is not None and builder.total_gross != builder.round(expected_total):
+        logger.warning(
+            "Basket %s: invoice lines add up to %s, the order total is %s %s",
+            basket.pk, builder.total_gross, expected_total, currency,
+        )
+    return builder.invoice(ship_to)
+
+
+def _add_basket_lines(builder: _InvoiceBuilder, basket: Any) -> None:
+    """One item per line at its undiscounted price, one discount item per VAT rate."""
     discounts: dict[Decimal, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
     for line in basket.all_lines():
         product = line.product
@@ -113,21 +133,6 @@ def invoice_from_basket(
             quantity=1, unit_net=-net, unit_gross=-gross, total_net=-net, total_gross=-gross,
             rate=rate,
         )
-    if shipping_charge is not None and shipping_charge.incl_tax:
-        builder.add_price(gettext("Shipping"), "shipping", shipping_charge)
-    for surcharge in surcharges or ():
-        if surcharge.price.incl_tax:
-            name = str(getattr(surcharge.surcharge, "name", "") or gettext("Surcharge"))
-            code = str(getattr(surcharge.surcharge, "code", "") or "surcharge")[:_CODE_LIMIT]
-            builder.add_price(name, code, surcharge.price)
-    if not builder.items:
-        return None
-    if expected_total is not None and builder.total_gross != builder.round(expected_total):
-        logger.warning(
-            "Basket %s: invoice lines add up to %s, the order total is %s %s",
-            basket.pk, builder.total_gross, expected_total, currency,
-        )
-    return builder.invoice(ship_to)
 
 
 class _InvoiceBuilder:
