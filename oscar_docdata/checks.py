@@ -29,6 +29,10 @@ RECORDING_SIGNALS = ("order_status_changed", "payment_added", "payment_updated")
 
 def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]:
     """Credentials present and non-empty, a known paid rule, an importable facade."""
+    return [*_credential_errors(), *_option_errors()]
+
+
+def _credential_errors() -> list[Error]:
     errors: list[Error] = []
     if not _text(docdata_settings.DOCDATA_MERCHANT_NAME):
         errors.append(Error(
@@ -56,6 +60,11 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]:
                     f"(merchant {name!r}).",
                     id="oscar_docdata.E003",
                 ))
+    return errors
+
+
+def _option_errors() -> list[Error]:
+    errors: list[Error] = []
     rule = docdata_settings.DOCDATA_PAID_RULE
     if rule not in PAID_RULES:
         errors.append(Error(
