@@ -16,7 +16,7 @@ from django.views.decorators.debug import sensitive_variables
 from oscar_docdata.appsettings import LIVE_BASE_URL, TEST_BASE_URL, docdata_settings
 from oscar_docdata.exceptions import DocdataGatewayError, DocdataRequestError
 
-from . import builders, parsing, results, transport
+from . import builders, parsing, report_parsing, results, transport
 from .legacy import LegacyClientAPI, is_request_call, menu_url_for_request
 from .menu import payment_menu_url
 from .redaction import redact_text, secrets_in
@@ -287,7 +287,8 @@ class DocdataClient(LegacyClientAPI):
     def _status(self, operation: str, order_key) -> results.StatusReport:
         payload = builders.order_key_only(order_key)
         key = payload["paymentOrderKey"]
-        report = self._call(operation, payload, parsing.status_report(key), f"order key {key}")
+        report = self._call(operation, payload, report_parsing.status_report(key),
+                            f"order key {key}")
         totals = report.totals
         self._log_success(operation, self.merchant_name, f"order key {key}",
                           f"{len(report.payments)} payment(s), registered {totals.registered},"
