@@ -2,9 +2,9 @@
 
 Run from the repository root::
 
-    /work/venv311/bin/python benchmarks/bench_notification.py            # SQLite in memory
-    /work/venv311/bin/python benchmarks/bench_notification.py --postgres # PostgreSQL
-    /work/venv311/bin/python benchmarks/bench_notification.py --with-oscar
+    .venv/bin/python benchmarks/bench_notification.py            # SQLite in memory
+    .venv/bin/python benchmarks/bench_notification.py --postgres # PostgreSQL
+    .venv/bin/python benchmarks/bench_notification.py --with-oscar
 
 For orders with 1, 10 and 100 payment lines, Docdata's notification goes through the
 real view (Django's test client, every middleware of the test shop) while the SOAP

@@ -2,7 +2,7 @@
 
 Run from the repository root (PostgreSQL required: many threads, one connection each)::
 
-    /work/venv311/bin/python benchmarks/bench_reconcile.py [--orders 2000] [--subset 100]
+    .venv/bin/python benchmarks/bench_reconcile.py [--orders 2000] [--subset 100]
         [--workers 1,8,32] [--latency 0.1] [--docdata simulator,canned]
         [--simulator-processes 2] [--pool-size N]
 

@@ -2,7 +2,7 @@
 
 Run from the repository root (PostgreSQL required)::
 
-    /work/main/.venv/bin/python benchmarks/bench_scale.py [--orders 10000,100000]
+    .venv/bin/python benchmarks/bench_scale.py [--orders 10000,100000]
         [--repeat 7] [--keep-db]
 
 Each size gets a database of its own (copies of one with the empty tables), where

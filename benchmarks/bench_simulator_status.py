@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    /work/venv311/bin/python benchmarks/bench_simulator_status.py [--postgres]
+    .venv/bin/python benchmarks/bench_simulator_status.py [--postgres]
         [--orders 200] [--calls 1000] [--rounds 10] [--profile]
 
 Seeds ``--orders`` simulated orders, each with one payment attempt (iDEAL, authorized)

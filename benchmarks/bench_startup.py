@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    /work/venv311/bin/python benchmarks/bench_startup.py [--runs 7] [--old-dir DIR]
+    .venv/bin/python benchmarks/bench_startup.py [--runs 7] [--old-dir DIR]
 
 Start-up is what a shop's process pays before its first Docdata call is answered:
 ``import oscar_docdata``, ``django.setup()`` of a shop (Oscar and the plugin, its URLconf

@@ -16,7 +16,7 @@ Source whose reference is the order key (``bench_scale.py`` seeds it). It measur
 The fresh orders it creates are deleted at the end. Run on its own it seeds a database
 of its own first::
 
-    /work/venv311/bin/python benchmarks/scale_receivers.py [--orders 10000]
+    .venv/bin/python benchmarks/scale_receivers.py [--orders 10000]
 
 "Without receivers" is the plugin with ``DOCDATA_OSCAR_RECEIVERS = False``: the
 Facade's own status mapping inside the report's transaction still runs.

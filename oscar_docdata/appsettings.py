@@ -6,11 +6,17 @@ per-process configuration behave as a shop developer expects. Use ``docdata_sett
 The old package's module attributes (``appsettings.DOCDATA_MERCHANT_NAME``,
 ``appsettings.DOCDATA_MERCHANT_PASSWORDS`` with the default merchant included, …)
 still read: the module's ``__getattr__`` answers them from the current settings too.
+
+Every setting is one ``Setting`` entry of ``SETTINGS``: name, default, a description and,
+where its unset value is another setting's, that fallback. ``DEFAULTS`` and ``FALLBACKS``
+are derived from it, and the documentation's settings reference is rendered from it
+(``docs/_ext/settings_reference.py``), so the reference cannot drift from the code.
 """
 
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -18,76 +24,197 @@ from django.conf import settings
 TEST_BASE_URL = "https://test.docdatapayments.com/ps"
 LIVE_BASE_URL = "https://secure.docdatapayments.com/ps"
 
-DEFAULTS: dict[str, Any] = {
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: its name, its default, what it means (reStructuredText, one paragraph:
+    the settings reference of the documentation is rendered from it) and, for a setting
+    whose unset value is another setting's value, that other setting's name."""
+
+    name: str
+    default: Any
+    doc: str
+    fallback: str | None = None
+
+
+#: Every ``DOCDATA_*`` setting of the plugin. Adding a setting is adding one entry here;
+#: ``DEFAULTS``, ``FALLBACKS`` and the documentation follow.
+SETTINGS: tuple[Setting, ...] = (
     # Credentials and endpoint
-    "DOCDATA_MERCHANT_NAME": "",
-    "DOCDATA_MERCHANT_PASSWORD": "",
-    "DOCDATA_MERCHANT_PASSWORDS": {},
-    "DOCDATA_TESTING": True,
-    "DOCDATA_BASE_URL": None,
-    "DOCDATA_TIMEOUT": 30,
-    # Seconds the whole HTTP exchange of one call may take (None: DOCDATA_TIMEOUT, which
-    # bounds the connect and each socket read), and the largest reply body accepted.
-    "DOCDATA_DEADLINE": None,
-    "DOCDATA_MAX_REPLY_BYTES": 4 * 1024 * 1024,
-    # Seconds after sending a capture or refund whose outcome is unknown (a timeout
-    # after the request went out) before a status report without it settles it as
-    # "never reached Docdata". Until then it blocks further captures and refunds.
-    "DOCDATA_UNKNOWN_OUTCOME_GRACE": 120,
+    Setting("DOCDATA_MERCHANT_NAME", "", "Your Docdata merchant (account) name."),
+    Setting("DOCDATA_MERCHANT_PASSWORD", "", "Its password. Never logged."),
+    Setting(
+        "DOCDATA_MERCHANT_PASSWORDS", {},
+        "Passwords of further sub-accounts, ``{merchant_name: password}``; the default "
+        "merchant is always included. Each order uses the credentials of its own merchant.",
+    ),
+    Setting(
+        "DOCDATA_TESTING", True,
+        "Use Docdata's test environment (``test.docdatapayments.com``) instead of the live "
+        "one.",
+    ),
+    Setting(
+        "DOCDATA_BASE_URL", None,
+        "Base URL of the service (e.g. ``https://secure.docdatapayments.com/ps`` or the "
+        "simulator's mount point). When unset, the test or live host by ``DOCDATA_TESTING``. "
+        "SOAP endpoint is ``<base>/services/paymentservice/1_3``, the menu ``<base>/menu``.",
+    ),
+    Setting(
+        "DOCDATA_TIMEOUT", 30,
+        "Seconds before a call to Docdata is given up (connect and read).",
+    ),
+    Setting(
+        "DOCDATA_DEADLINE", None,
+        "Seconds the whole HTTP exchange of one call may take (connect, send and every "
+        "read); ``None``: ``DOCDATA_TIMEOUT``, which alone bounds only each socket read. "
+        "Past it the connection is closed and the call raises ``DocdataGatewayError``.",
+    ),
+    Setting(
+        "DOCDATA_MAX_REPLY_BYTES", 4 * 1024 * 1024,
+        "Largest reply body accepted (4 MiB). The reply is read streamed; a larger one (or "
+        "one whose Content-Length says so) is refused with ``DocdataGatewayError`` before it "
+        "is read whole, and its connection closed. ``None``: no limit.",
+    ),
+    Setting(
+        "DOCDATA_UNKNOWN_OUTCOME_GRACE", 120,
+        "Seconds after sending a capture or refund whose answer never came before a status "
+        "report without it counts as proof that it never reached Docdata. Until then the "
+        "order's next capture or refund is blocked.",
+    ),
     # Order creation
-    "DOCDATA_PROFILE": "standard",
-    "DOCDATA_DAYS_TO_PAY": 7,
-    "DOCDATA_HOUSE_NUMBER_FIELD": None,
-    "DOCDATA_FACADE_CLASS": "oscar_docdata.facade.Facade",
-    # Payment methods: names shown for Docdata's method codes (code -> label), on top
-    # of oscar_docdata.methods.METHOD_NAMES.
-    "DOCDATA_PAYMENT_METHOD_LABELS": {},
-    # Notifications (and the shopper's return): seconds between two status calls that
-    # requests for one order cause (0: no limit, but requests that arrived before a call
-    # started still share it), and how long a request waits for a call to share or for
-    # its turn before answering 503 with Retry-After (Docdata then retries).
-    "DOCDATA_NOTIFICATION_MIN_INTERVAL": 2.0,
-    "DOCDATA_NOTIFICATION_MAX_WAIT": 3.0,
-    # "sync": the notification pulls the status before answering (Docdata retries until
-    # it was applied); "task": it enqueues the pull (oscar_docdata.tasks) and answers 200.
-    "DOCDATA_NOTIFICATION_PULL": "sync",
-    # The Django Tasks backend alias and queue the plugin's tasks are enqueued on.
-    "DOCDATA_TASK_BACKEND": "default",
-    "DOCDATA_TASK_QUEUE": "default",
+    Setting(
+        "DOCDATA_PROFILE", "standard",
+        "Payment-method profile (configured in the Back Office) for new orders.",
+    ),
+    Setting("DOCDATA_DAYS_TO_PAY", 7, "``numberOfDaysToPay`` of new orders."),
+    Setting(
+        "DOCDATA_HOUSE_NUMBER_FIELD", None,
+        "Name of the field of your Oscar address model holding the house number; when unset "
+        "no house number is sent (international addresses have none).",
+    ),
+    Setting(
+        "DOCDATA_FACADE_CLASS", "oscar_docdata.facade.Facade",
+        "Dotted path of the facade used by views, commands and the checkout.",
+    ),
+    # Payment methods
+    Setting(
+        "DOCDATA_PAYMENT_METHOD_LABELS", {},
+        "Names shown for Docdata's method codes (code → label), overriding the built-in "
+        "names of ``oscar_docdata.methods`` (e.g. "
+        "``{\"MISTERCASH\": \"Bancontact/Mister Cash\"}``).",
+    ),
+    # Notifications (and the shopper's return)
+    Setting(
+        "DOCDATA_NOTIFICATION_MIN_INTERVAL", 2.0,
+        "Seconds between two status calls that notifications and shopper returns cause for "
+        "one order. ``0``: no limit, but requests that arrived before a call started still "
+        "share it.",
+    ),
+    Setting(
+        "DOCDATA_NOTIFICATION_MAX_WAIT", 3.0,
+        "Seconds a notification waits for a shared status call or for its turn before "
+        "answering 503 with ``Retry-After`` (the shopper's return goes to the pending URL "
+        "instead).",
+    ),
+    Setting(
+        "DOCDATA_NOTIFICATION_PULL", "sync",
+        "``\"sync\"``: a notification pulls the status before it answers. ``\"task\"``: it "
+        "enqueues the pull as a task and answers 200 at once (see :doc:`operations`).",
+    ),
+    Setting(
+        "DOCDATA_TASK_BACKEND", "default",
+        "The ``TASKS`` backend alias the plugin's tasks are enqueued on.",
+    ),
+    Setting(
+        "DOCDATA_TASK_QUEUE", "default",
+        "The queue of that backend the plugin's tasks are enqueued on.",
+    ),
     # Status engine
-    "DOCDATA_PAYMENT_SUCCESS_MARGIN": {"EUR": 100, "USD": 160},
-    "DOCDATA_PAID_RULE": "captured",
-    "DOCDATA_EXPIRE_DAYS": 21,
-    "DOCDATA_ORDER_STATUS_MAPPING": {},
-    # Where the shopper lands after the menu (URL names or URLs). Unset success and
-    # pending URLs follow DOCDATA_REDIRECT_URL, as in the old package.
-    "DOCDATA_REDIRECT_URL": "checkout:thank-you",
-    "DOCDATA_SUCCESS_URL": None,
-    "DOCDATA_PENDING_URL": None,
-    "DOCDATA_CANCELLED_URL": "basket:summary",
-    "DOCDATA_ERROR_URL": "basket:summary",
-    # Dashboard: link to Docdata's Back Office (None: the base URL in use, see
-    # oscar_docdata.dashboard.backoffice)
-    "DOCDATA_BACKOFFICE_URL": None,
-    # Oscar integration: the receivers, and when the confirmation e-mail goes out
-    "DOCDATA_OSCAR_RECEIVERS": True,
-    "DOCDATA_CONFIRMATION_EMAIL": "paid",
-}
+    Setting(
+        "DOCDATA_PAYMENT_SUCCESS_MARGIN", {"EUR": 100, "USD": 160},
+        "Tolerated shortfall in minor units per currency when a payment was made in another "
+        "currency and converted.",
+    ),
+    Setting(
+        "DOCDATA_PAID_RULE", "captured",
+        "What counts as received: ``\"captured\"`` (safest), ``\"approved\"`` (acquirer "
+        "guarantee is enough) or ``\"docdata\"`` (trust Docdata's ``consideredSafe``).",
+    ),
+    Setting(
+        "DOCDATA_EXPIRE_DAYS", 21,
+        "An order without payment attempts older than this becomes ``expired``.",
+    ),
+    Setting(
+        "DOCDATA_ORDER_STATUS_MAPPING", {},
+        "Docdata status → Oscar order status, applied when Oscar's pipeline allows it.",
+    ),
+    # Where the shopper lands after the menu (URL names or URLs)
+    Setting(
+        "DOCDATA_REDIRECT_URL", "checkout:thank-you",
+        "Where the shopper goes after the menu unless one of the next two says otherwise.",
+    ),
+    Setting(
+        "DOCDATA_SUCCESS_URL", None,
+        "Where the shopper goes after paying (URL name or URL).",
+        fallback="DOCDATA_REDIRECT_URL",
+    ),
+    Setting(
+        "DOCDATA_PENDING_URL", None,
+        "Where the shopper goes when the payment is pending.",
+        fallback="DOCDATA_REDIRECT_URL",
+    ),
+    Setting(
+        "DOCDATA_CANCELLED_URL", "basket:summary",
+        "Where the shopper goes after cancelling in the menu.",
+    ),
+    Setting(
+        "DOCDATA_ERROR_URL", "basket:summary",
+        "Where the shopper goes after a failed payment.",
+    ),
+    # Dashboard
+    Setting(
+        "DOCDATA_BACKOFFICE_URL", None,
+        "The dashboard's link to Docdata's Back Office (may contain ``{order_key}``, "
+        "``{merchant_order_id}``, ``{merchant_name}``); unset: the Docdata base URL in use.",
+    ),
+    # Oscar integration
+    Setting(
+        "DOCDATA_OSCAR_RECEIVERS", True,
+        "Keep Oscar's order status, Source, Transactions and PaymentEvents in step with "
+        "Docdata. Set it to ``False`` when your own receivers of the signals record payments "
+        "(as the old package's sandbox did): the check ``oscar_docdata.W001`` names such "
+        "receivers. With ``False`` the facade still moves the Oscar order through "
+        "``DOCDATA_ORDER_STATUS_MAPPING``, as the old package's facade did.",
+    ),
+    Setting(
+        "DOCDATA_CONFIRMATION_EMAIL", "paid",
+        "When Oscar's order confirmation goes out: ``\"paid\"`` or ``\"placed\"``.",
+    ),
+)
+
+DEFAULTS: dict[str, Any] = {setting.name: setting.default for setting in SETTINGS}
 
 #: Settings whose unset value is another setting's value.
 FALLBACKS: dict[str, str] = {
-    "DOCDATA_SUCCESS_URL": "DOCDATA_REDIRECT_URL",
-    "DOCDATA_PENDING_URL": "DOCDATA_REDIRECT_URL",
+    setting.name: setting.fallback for setting in SETTINGS if setting.fallback
 }
 
 #: Module attributes of the old package that the plugin itself no longer uses.
-#: ``DOCDATA_IDEAL_ISSUERS`` defaults to nothing: the old list named banks that no
-#: longer exist by numbers Docdata no longer accepts (issuers are BICs now; ask
-#: ``DocdataClient.list_payment_methods``).
-LEGACY_DEFAULTS: dict[str, Any] = {
-    "DOCDATA_IDEAL_ISSUERS": {},
-    "OSCAR_ORDER_STATUS_CASCADE": {},
-}
+LEGACY_SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "DOCDATA_IDEAL_ISSUERS", {},
+        "Read by nothing in the plugin; ``appsettings.DOCDATA_IDEAL_ISSUERS`` still answers "
+        "your setting. Defaults to nothing: the old list named banks that no longer exist by "
+        "numbers Docdata no longer accepts (issuers are BICs now; ask "
+        "``DocdataClient.list_payment_methods``).",
+    ),
+    Setting(
+        "OSCAR_ORDER_STATUS_CASCADE", {},
+        "Read by nothing in the plugin; ``appsettings.OSCAR_ORDER_STATUS_CASCADE`` still "
+        "answers your setting.",
+    ),
+)
+LEGACY_DEFAULTS: dict[str, Any] = {setting.name: setting.default for setting in LEGACY_SETTINGS}
 
 #: Settings holding where the shopper is sent; as module attributes they read as URLs.
 URL_SETTINGS = frozenset({

@@ -1,6 +1,9 @@
 """The status engine: a Docdata status report → the order's status and stored values.
 
-Implements ``status-rules.md`` (shipped in the docs) exactly. Pure: no database and no
+Implements the specification in ``docs/status-rules.rst`` exactly; the rule that decided
+is named in ``Outcome.rule``: ``"totals"`` (rule 3), ``"attempts"`` (rule 4),
+``"no-attempts"`` (rule 5) or ``"intended"`` (rule 7: the status a cancel or expiry asked
+for, when neither the totals nor an attempt show money). Pure: no database and no
 network; it only reads the report, the order's current state and the settings, and
 logs what the specification asks to be logged. ``oscar_docdata.updater`` writes the
 outcome.
@@ -139,7 +142,7 @@ class Outcome:
     status: str
     totals: dict[str, Decimal]
     payments: tuple[PaymentValues, ...]
-    rule: str  # which rule decided: "totals", "attempts", "no-attempts", "kept"
+    rule: str  # which rule decided: "totals", "attempts", "no-attempts", "intended"
 
 
 def evaluate(

@@ -16,7 +16,7 @@ PORT=${SANDBOX_SMOKE_PORT:-8000}
 TIMEOUT=${SANDBOX_SMOKE_TIMEOUT:-600}
 PYTHON=${PYTHON:-python3}
 # README.rst, "On a fresh machine" (plus a port and no autoreload for CI):
-README_COMMAND='python3 -m venv .venv && .venv/bin/pip install -e ".[test]" && .venv/bin/python sandbox/manage.py runsandbox'
+README_COMMAND='python3 -m venv .venv-sandbox && .venv-sandbox/bin/pip install -e ".[sandbox]" && .venv-sandbox/bin/python sandbox/manage.py runsandbox'
 COMMAND="${SANDBOX_SMOKE_COMMAND:-${README_COMMAND/python3 -m venv/$PYTHON -m venv}} --port $PORT --noreload"
 
 workdir=$(mktemp -d)

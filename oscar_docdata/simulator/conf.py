@@ -10,6 +10,8 @@ from typing import Any
 
 from django.conf import settings
 
+from oscar_docdata.appsettings import Setting
+
 #: Methods of the "standard" profile when no setting says otherwise.
 STANDARD_METHODS = [
     "IDEAL",
@@ -22,40 +24,74 @@ STANDARD_METHODS = [
     "BANK_TRANSFER",
 ]
 
-DEFAULTS: dict[str, Any] = {
+#: Every ``DOCDATA_SIMULATOR_*`` setting (see ``oscar_docdata.appsettings.Setting``); the
+#: documentation's table of the simulator's settings is rendered from it.
+SETTINGS: tuple[Setting, ...] = (
     # The simulator answers only with DEBUG on or this on; otherwise every URL is a 404
     # (and a system check, docdata_simulator.E001, says it is installed for nothing).
-    "DOCDATA_SIMULATOR_ENABLED": False,
-    # The overview and its event buttons need a staff user. Off only for a simulator
-    # process of its own without users or sessions (the sandbox's simulator).
-    "DOCDATA_SIMULATOR_STAFF_ONLY": True,
-    # {"profile name": ["IDEAL", "VISA", ...]}; "standard" exists unless overridden.
-    "DOCDATA_SIMULATOR_PROFILES": {},
-    # {merchant name: "https://shop/api/docdata/update_order/?order_id="}
-    "DOCDATA_SIMULATOR_UPDATE_URLS": {},
-    # {merchant name: {"success": url, "pending": url, "canceled": url, "error": url}}:
-    # the Back Office defaults used when the menu URL carries no return URL.
-    "DOCDATA_SIMULATOR_RETURN_URLS": {},
-    # "thread" (a background worker), "sync" (in the request, after commit) or "off".
-    "DOCDATA_SIMULATOR_NOTIFY": "thread",
-    "DOCDATA_SIMULATOR_NOTIFY_ATTEMPTS": 10,
-    # Seconds before the 2nd attempt; doubles for each further one, capped by MAX_DELAY.
-    "DOCDATA_SIMULATOR_NOTIFY_BACKOFF": 1.0,
-    "DOCDATA_SIMULATOR_NOTIFY_MAX_DELAY": 300.0,
-    "DOCDATA_SIMULATOR_NOTIFY_TIMEOUT": 10.0,
-    # {operation or "*": {"mode": ..., "seconds": ..., "code": ...}} (see faults.py)
-    "DOCDATA_SIMULATOR_FAULTS": {},
-    "DOCDATA_SIMULATOR_XSD_VERSION": "1.3.14",
-    # Check every reply against the XSD before sending it (a fault if it fails): for tests.
-    "DOCDATA_SIMULATOR_CHECK_REPLIES": False,
-    # Seconds a capture or refund requested over SOAP takes to move the money: booked NEW,
-    # STARTED after half of them, CAPTURED (and in the totals) after all of them, as the
-    # live service reports them. 0: CAPTURED at once; None: only by an explicit action
-    # (settle-pending, fail-pending, cancel-pending).
-    "DOCDATA_SIMULATOR_SETTLE_SECONDS": 10.0,
-    # The first payment id handed out (ids then grow by one across all orders).
-    "DOCDATA_SIMULATOR_FIRST_PAYMENT_ID": 4000000001,
-}
+    Setting(
+        "DOCDATA_SIMULATOR_ENABLED", False,
+        "Answer with ``DEBUG`` off (otherwise every simulator URL is a 404).",
+    ),
+    Setting(
+        "DOCDATA_SIMULATOR_STAFF_ONLY", True,
+        "The overview and its event buttons need a staff user; ``False`` only for a "
+        "simulator process of its own without users (the sandbox's).",
+    ),
+    Setting(
+        "DOCDATA_SIMULATOR_PROFILES", {},
+        "Extra payment-method profiles ``{\"name\": [methods]}``; ``\"standard\"`` has "
+        + ", ".join(STANDARD_METHODS) + " unless overridden.",
+    ),
+    Setting(
+        "DOCDATA_SIMULATOR_UPDATE_URLS", {},
+        "``{merchant: \"https://shop/api/docdata/update_order/?order_id=\"}``; default: the "
+        "plugin's ``order_status_update`` URL on the host the order was created through.",
+    ),
+    Setting(
+        "DOCDATA_SIMULATOR_RETURN_URLS", {},
+        "Per merchant ``{\"success\"|\"pending\"|\"canceled\"|\"error\": url}``: the "
+        "Back Office defaults used when the menu URL carries no return URL.",
+    ),
+    Setting(
+        "DOCDATA_SIMULATOR_NOTIFY", "thread",
+        "``\"thread\"`` (a background worker, off the request path), ``\"sync\"`` (in the "
+        "request, after commit) or ``\"off\"``.",
+    ),
+    Setting("DOCDATA_SIMULATOR_NOTIFY_ATTEMPTS", 10, "Attempts per notification."),
+    Setting(
+        "DOCDATA_SIMULATOR_NOTIFY_BACKOFF", 1.0,
+        "Seconds before the second attempt; doubles for each further one, capped by "
+        "``DOCDATA_SIMULATOR_NOTIFY_MAX_DELAY``.",
+    ),
+    Setting("DOCDATA_SIMULATOR_NOTIFY_MAX_DELAY", 300.0, "Cap on the backoff, in seconds."),
+    Setting("DOCDATA_SIMULATOR_NOTIFY_TIMEOUT", 10.0, "Seconds per notification request."),
+    Setting(
+        "DOCDATA_SIMULATOR_FAULTS", {},
+        "Faults from settings, ``{operation or \"*\": {\"mode\": ..., \"seconds\": ..., "
+        "\"code\": ...}}``, e.g. ``{\"status\": {\"mode\": \"latency\", \"seconds\": 2}}`` "
+        "(see ``oscar_docdata.simulator.faults``).",
+    ),
+    Setting("DOCDATA_SIMULATOR_XSD_VERSION", "1.3.14", "``ddpXsdVersion`` of its replies."),
+    Setting(
+        "DOCDATA_SIMULATOR_CHECK_REPLIES", False,
+        "Check every reply against the XSD before sending it (a fault if it fails): for "
+        "tests.",
+    ),
+    Setting(
+        "DOCDATA_SIMULATOR_SETTLE_SECONDS", 10.0,
+        "Seconds until a capture or refund requested over SOAP is ``CAPTURED`` (booked "
+        "``NEW``, ``STARTED`` after half, then in the totals, as the live service reports "
+        "them); ``0``: at once; ``None``: only by an explicit action (``settle-pending``, "
+        "``fail-pending``, ``cancel-pending``).",
+    ),
+    Setting(
+        "DOCDATA_SIMULATOR_FIRST_PAYMENT_ID", 4000000001,
+        "First payment id handed out (ids then grow by one across all orders).",
+    ),
+)
+
+DEFAULTS: dict[str, Any] = {setting.name: setting.default for setting in SETTINGS}
 
 
 class SimulatorSettings:

@@ -95,7 +95,7 @@ def test_the_source_reference_is_indexed():
     if connection.vendor != "postgresql":
         pytest.skip("SQLite drops the index when Oscar's later payment migrations "
                     "rebuild the table (see migration 0009); run with "
-                    "DOCDATA_TEST_DATABASE=postgres")
+                    "DOCDATA_TEST_POSTGRES=1 runtests.py")
     with connection.cursor() as cursor:
         constraints = connection.introspection.get_constraints(cursor, Source._meta.db_table)
     column = Source._meta.get_field("reference").column

@@ -1,6 +1,6 @@
 """Docdata's notification and the shopper's return for one order at the same moment.
 
-Runs on PostgreSQL (``DOCDATA_TEST_DATABASE=postgres``), where ``select_for_update``
+Runs on PostgreSQL (``DOCDATA_TEST_POSTGRES=1 runtests.py``), where ``select_for_update``
 really locks; SQLite serialises differently and is skipped.
 """
 
@@ -24,7 +24,7 @@ pytestmark = [
     pytest.mark.postgres,
     pytest.mark.skipif(
         connection.vendor != "postgresql",
-        reason="needs PostgreSQL row locks: run with DOCDATA_TEST_DATABASE=postgres",
+        reason="needs PostgreSQL row locks: run with DOCDATA_TEST_POSTGRES=1 runtests.py",
     ),
 ]
 

@@ -1,7 +1,7 @@
 """reconcile_docdata_orders with a thread pool, over real HTTP, on PostgreSQL.
 
 Each worker thread has its own database connection, so this needs a database that
-serves several connections at once: run with DOCDATA_TEST_DATABASE=postgres.
+serves several connections at once: run with DOCDATA_TEST_POSTGRES=1 runtests.py.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.postgres
 @pytest.fixture(autouse=True)
 def postgres_only(transactional_db):
     if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (DOCDATA_TEST_DATABASE=postgres): SQLite's shared "
+        pytest.skip("needs PostgreSQL (DOCDATA_TEST_POSTGRES=1 runtests.py): SQLite's shared "
                     "in-memory test database locks tables across threads")
 
 

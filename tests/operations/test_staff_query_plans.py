@@ -26,7 +26,7 @@ from tests.proving.support import on_postgres
 
 #: Why these tests are skipped on SQLite (shown by ``-ra``), as tests/proving says it.
 NEEDS_POSTGRES = (
-    "needs PostgreSQL (its query planner and indexes): run with DOCDATA_TEST_DATABASE=postgres"
+    "needs PostgreSQL (its query planner and indexes): run with DOCDATA_TEST_POSTGRES=1 runtests.py"
 )
 pytestmark = pytest.mark.skipif(not on_postgres(), reason=NEEDS_POSTGRES)
 

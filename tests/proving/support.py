@@ -39,7 +39,7 @@ OSCAR_MODELS: tuple[type[models.Model], ...] = tuple(
 #: Why the PostgreSQL-only tests are skipped on SQLite (shown by ``-ra``).
 NEEDS_POSTGRES = (
     "needs PostgreSQL (row locks, one connection per thread): run with "
-    "DOCDATA_TEST_DATABASE=postgres"
+    "DOCDATA_TEST_POSTGRES=1 runtests.py"
 )
 
 
