@@ -20,7 +20,7 @@ UPDATE_ENQUEUE_HELP = (
 PROCESSES_REMOVED = (
     "--processes is deprecated and ignored: the orders are refreshed by --workers threads "
     "in this process. To spread them over processes or machines, use --enqueue with a task "
-    "worker (README: \"Running the plugin's tasks on a worker\")."
+    "worker (documentation: operations, \"Running the plugin's tasks on a worker\")."
 )
 
 

@@ -35,7 +35,7 @@ DASHBOARD_APP = "oscar_docdata.dashboard"
 
 @pytest.fixture(autouse=True)
 def dashboard() -> Iterator[None]:
-    """The dashboard app installed and mounted (tests.operations.urls), as the README says."""
+    """The dashboard app installed and mounted (tests.operations.urls), as the docs say."""
     overrides = {"ROOT_URLCONF": "tests.operations.urls"}
     if DASHBOARD_APP not in django_settings.INSTALLED_APPS:
         overrides["INSTALLED_APPS"] = [*django_settings.INSTALLED_APPS, DASHBOARD_APP]

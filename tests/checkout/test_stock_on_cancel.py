@@ -26,7 +26,7 @@ from oscar_docdata.receivers import keep_in_step
 from . import urls as checkout_urls
 from .shop import checkout, place_order, to_preview
 
-DASHBOARD_APP = "oscar_docdata.dashboard"  # as the README says
+DASHBOARD_APP = "oscar_docdata.dashboard"  # as the documentation says
 
 #: The checkout shop; the ``dashboard`` fixture mounts the Docdata dashboard in front.
 urlpatterns = list(checkout_urls.urlpatterns)
@@ -45,7 +45,7 @@ def receivers_setting(request, settings):
 
 @pytest.fixture
 def dashboard():
-    """The Docdata dashboard installed and mounted, as the README says."""
+    """The Docdata dashboard installed and mounted, as the documentation says."""
     installed = [*settings.INSTALLED_APPS]
     if not any(app.startswith(DASHBOARD_APP) for app in installed):
         installed.append(DASHBOARD_APP)

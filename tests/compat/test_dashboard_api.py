@@ -35,7 +35,7 @@ __all__ = ["customer", "docdata", "make_order", "staff_client", "staff_user"]
 
 DASHBOARD_APP = "oscar_docdata.dashboard"
 OLD_STYLE_URLS = "tests.compat.urls_old_style"
-NAMESPACED_URLS = "tests.operations.urls"  # as our README says
+NAMESPACED_URLS = "tests.operations.urls"  # as our documentation says
 FORKED_DASHBOARD_URLS = "tests.compat.urls_forked_dashboard"
 
 

@@ -27,7 +27,7 @@ from tests.factories import stored_order
 
 __all__ = ["docdata_live_simulator", "docdata_simulator"]  # the simulator's fixtures
 
-DASHBOARD_APP = "oscar_docdata.dashboard"  # as the README says
+DASHBOARD_APP = "oscar_docdata.dashboard"  # as the documentation says
 
 #: The navigation entry the README gives.
 DOCDATA_NAVIGATION = {
@@ -44,7 +44,7 @@ DOCDATA_NAVIGATION = {
 
 @pytest.fixture(scope="package", autouse=True)
 def docdata_dashboard() -> Iterator[None]:
-    """The dashboard app installed, mounted and in the navigation, as the README says."""
+    """The dashboard app installed, mounted and in the navigation, as the documentation says."""
     overrides: dict[str, Any] = {
         "ROOT_URLCONF": "tests.operations.urls",
         "OSCAR_DASHBOARD_NAVIGATION": [*settings.OSCAR_DASHBOARD_NAVIGATION, DOCDATA_NAVIGATION],

@@ -1,4 +1,4 @@
-"""The test shop's URLs plus the Docdata dashboard, mounted as the README says."""
+"""The test shop's URLs plus the Docdata dashboard, mounted as the documentation says."""
 
 from django.apps import apps
 from django.urls import path
