@@ -11,10 +11,9 @@ import logging
 from typing import Any
 
 from django.db import transaction
-from django.utils.module_loading import import_string
 from oscar.apps.payment.exceptions import PaymentError
 
-from oscar_docdata.appsettings import docdata_settings
+from oscar_docdata.configured_facade import get_facade, get_facade_class  # noqa: F401 - their old home
 from oscar_docdata.exceptions import DocdataCreateError, DocdataValidationError
 from oscar_docdata.gateway.values import Destination, Name, Shopper
 from oscar_docdata.interface import Interface, to_amount
@@ -186,16 +185,6 @@ class Facade(Interface):
             gender=_GENDERS.get(title, "U"),
             phone_number=str(phone) if phone else None,
         )
-
-
-def get_facade_class() -> type[Interface]:
-    """The class named by ``DOCDATA_FACADE_CLASS``."""
-    return import_string(docdata_settings.DOCDATA_FACADE_CLASS)
-
-
-def get_facade(*args: Any, **kwargs: Any) -> Interface:
-    """An instance of the class named by ``DOCDATA_FACADE_CLASS`` (default Facade)."""
-    return get_facade_class()(*args, **kwargs)
 
 
 def _name_from_email(email: str) -> Name:

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from oscar_docdata.configured_facade import get_facade
 from oscar_docdata.querysets import DocdataOrderManager
 
 # Room for every ISO 4217 exponent up to 4 (KWD has 3, CLF 4).
@@ -146,8 +147,6 @@ class DocdataOrder(models.Model):
 
     def cancel(self) -> object:
         """Cancel the order at Docdata and apply the resulting status."""
-        from oscar_docdata.facade import get_facade
-
         return get_facade().cancel_order(self)
 
     @property

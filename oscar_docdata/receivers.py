@@ -47,8 +47,8 @@ from oscar_docdata.checkout.sources import (
     oscar_order_link,
 )
 from oscar_docdata.checkout.status import follow_docdata_status
+from oscar_docdata.configured_facade import get_facade
 from oscar_docdata.exceptions import DocdataError
-from oscar_docdata.facade import get_facade
 from oscar_docdata.models import DocdataOrder, DocdataStatusChange
 
 logger = logging.getLogger("oscar_docdata")

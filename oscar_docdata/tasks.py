@@ -24,7 +24,9 @@ except ImportError:  # Django < 6: the backport
     from django_tasks import task  # type: ignore[no-redef]
 
 from oscar_docdata.appsettings import docdata_settings
+from oscar_docdata.configured_facade import get_facade
 from oscar_docdata.models import DocdataOrder, DocdataStatusChange
+from oscar_docdata.operations import pulls
 from oscar_docdata.operations.expiry import expire_order as expire_one
 from oscar_docdata.operations.expiry import expiry_candidates
 from oscar_docdata.operations.refresh import (
@@ -132,9 +134,6 @@ def pull_notified_status(order_id: int, arrived: str) -> dict[str, Any]:
     (:mod:`oscar_docdata.operations.pulls`); raises :class:`OrderNotUpdated` when no pull
     that started after the notification arrived could be applied.
     """
-    from oscar_docdata.facade import get_facade
-    from oscar_docdata.operations import pulls
-
     order = DocdataOrder.objects.filter(pk=order_id).first()
     if order is None:
         return {"order_id": order_id, "outcome": Outcome.FAILED.value, "reason": "deleted"}

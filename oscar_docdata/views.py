@@ -23,8 +23,8 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
 from oscar_docdata.appsettings import docdata_settings
+from oscar_docdata.configured_facade import get_facade
 from oscar_docdata.exceptions import DocdataError
-from oscar_docdata.facade import get_facade
 from oscar_docdata.interface import CALLBACKS, Interface
 from oscar_docdata.models import DocdataOrder, DocdataStatusChange
 from oscar_docdata.operations import pulls

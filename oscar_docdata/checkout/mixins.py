@@ -43,8 +43,8 @@ from oscar_docdata.checkout.conf import EMAIL_WHEN_PLACED, confirmation_email_wh
 from oscar_docdata.checkout.errors import DocdataCheckoutError, customer_message
 from oscar_docdata.checkout.forms import PaymentMethodForm
 from oscar_docdata.checkout.sources import docdata_source_type
+from oscar_docdata.configured_facade import get_facade
 from oscar_docdata.exceptions import DocdataError
-from oscar_docdata.facade import get_facade
 from oscar_docdata.models import DocdataOrder
 
 logger = logging.getLogger("oscar_docdata")

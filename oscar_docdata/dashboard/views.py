@@ -30,6 +30,7 @@ from django.views.generic import DetailView, FormView, ListView
 from oscar.core.loading import get_model
 from oscar.views.decorators import check_permissions
 
+from oscar_docdata.configured_facade import get_facade
 from oscar_docdata.dashboard import actions, forms
 from oscar_docdata.dashboard.apps import serving_config
 from oscar_docdata.dashboard.backoffice import backoffice_url
@@ -238,8 +239,6 @@ class OrderActionView(DashboardPageMixin, FormView):
         )
 
     def form_valid(self, form: forms.ConfirmForm) -> HttpResponse:
-        from oscar_docdata.facade import get_facade
-
         old_status = self.order.status
         try:
             outcome = self.perform(get_facade(), form)

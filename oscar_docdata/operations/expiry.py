@@ -16,6 +16,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from oscar_docdata.configured_facade import get_facade
 from oscar_docdata.interface import EXPIRABLE_STATUSES
 from oscar_docdata.models import DocdataOrder, DocdataStatusChange
 from oscar_docdata.updater import StatusUpdate
@@ -43,7 +44,5 @@ def expire_order(
     Docdata's errors and missing credentials propagate with nothing written.
     """
     if facade is None:
-        from oscar_docdata.facade import get_facade
-
         facade = get_facade()
     return facade.expire_order(order, trigger=trigger, user=user)

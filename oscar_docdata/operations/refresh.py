@@ -26,6 +26,7 @@ from django.db import connections
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from oscar_docdata.configured_facade import get_facade
 from oscar_docdata.exceptions import DocdataError
 from oscar_docdata.models import DocdataOrder
 
@@ -154,8 +155,6 @@ def update_task(
     def refresh(order: DocdataOrder) -> bool:
         if update is not None:
             return update(order, trigger=trigger).changed
-        from oscar_docdata.facade import get_facade
-
         return get_facade().update_order(order, trigger=trigger).changed
 
     return order_task(refresh, preloaded=preloaded)
