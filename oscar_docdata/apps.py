@@ -30,6 +30,7 @@ class OscarDocdataConfig(dashboard_apps.DocdataDashboardMixin,
         return not apps.is_installed(dashboard_apps.DocdataDashboardConfig.name)
 
     def ready(self) -> None:
+        # Here, not at the top: they import the models, which need the app registry ready.
         from oscar_docdata import checks, receivers
 
         checks.register_checks()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from oscar_docdata.exceptions import DocdataValidationError
+
 # ISO 4217 minor-unit exponents that differ from 2. Everything else has 2.
 _EXPONENTS = {
     # no minor unit
@@ -27,8 +29,6 @@ def to_minor_units(value: Decimal | int | str, currency: str, *, field: str = "a
 
     Floats are refused: they cannot hold money exactly.
     """
-    from oscar_docdata.exceptions import DocdataValidationError
-
     if isinstance(value, float) or isinstance(value, bool):
         raise DocdataValidationError(field, f"amounts must be Decimal, not {type(value).__name__}")
     try:

@@ -51,7 +51,7 @@ def substring_search_available(using: str = "default") -> bool:
         return False
     key = (using, connection.settings_dict["NAME"])
     if key not in _substring_search:
-        from oscar_docdata.models import DocdataOrder
+        from oscar_docdata.models import DocdataOrder  # here: models imports this module
 
         with connection.cursor() as cursor:
             found = connection.introspection.get_constraints(

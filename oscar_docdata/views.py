@@ -29,6 +29,7 @@ from oscar_docdata.interface import CALLBACKS, Interface
 from oscar_docdata.models import DocdataOrder, DocdataStatusChange
 from oscar_docdata.operations import pulls
 from oscar_docdata.signals import return_view_called, send_logged, status_changed_view_called
+from oscar_docdata.tasks import enqueue, pull_notified_status
 from oscar_docdata.updater import StatusUpdate
 
 logger = logging.getLogger("oscar_docdata")
@@ -205,8 +206,6 @@ class StatusChangedNotificationView(UpdateOrderMixin, View):
         Docdata then no longer retries a change whose pull fails: reconciliation is the
         safety net. Only a failure to enqueue answers 503 (so Docdata retries).
         """
-        from oscar_docdata.tasks import enqueue, pull_notified_status
-
         try:
             for order in orders:
                 enqueue(pull_notified_status, order.pk, arrived.isoformat())

@@ -36,7 +36,7 @@ class DocdataDashboardMixin:
 
     def configure_dashboard(self) -> None:
         """Pick the views and set the permissions (from ``ready()``)."""
-        from oscar_docdata.dashboard import views
+        from oscar_docdata.dashboard import views  # here: views import the models (ready())
 
         self.order_list_view = views.DocdataOrderListView
         self.order_detail_view = views.DocdataOrderDetailView

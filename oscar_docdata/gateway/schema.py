@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from lxml import etree
+    from lxml import etree  # on first use: see the note at the imports
 
 # lxml is imported inside the functions that parse: this module's names are read at
 # start-up (through the menu URL helpers the interface imports), the XSD only when a
@@ -89,7 +89,7 @@ _schema: etree.XMLSchema | None = None
 
 def hardened_parser() -> etree.XMLParser:
     """An XML parser that resolves no entities and never touches the network."""
-    from lxml import etree
+    from lxml import etree  # on first use: see the note at the imports
 
     return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
                            load_dtd=False, dtd_validation=False)
@@ -97,7 +97,7 @@ def hardened_parser() -> etree.XMLParser:
 
 def xml_schema() -> etree.XMLSchema:
     """The bundled XSD compiled by lxml (once per process)."""
-    from lxml import etree
+    from lxml import etree  # on first use: see the note at the imports
 
     global _schema
     with _schema_lock:
@@ -158,7 +158,7 @@ def _local(qualified: str) -> str:
 
 @cache
 def _simple_type_elements() -> dict[str, etree._Element]:
-    from lxml import etree
+    from lxml import etree  # on first use: see the note at the imports
 
     document = etree.parse(str(XSD_PATH), hardened_parser())
     return {
@@ -182,7 +182,7 @@ def facets(type_name: str) -> Facets:
         inherited = Facets(name=type_name, base=base_name,
                            patterns=(builtin,) if builtin else (),
                            whitespace=_BUILTIN_WHITESPACE.get(base_name))
-    from lxml import etree
+    from lxml import etree  # on first use: see the note at the imports
 
     changes: dict[str, Any] = {}
     patterns = list(inherited.patterns)

@@ -39,6 +39,7 @@ from django.urls import reverse
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 
+from oscar_docdata.gateway.transport import get_http_session
 from oscar_docdata.simulator import engine, faults, notifications
 from oscar_docdata.simulator.models import NotificationAttempt, PaymentAttempt, SimulatedOrder
 from oscar_docdata.simulator.urls import ENDPOINT_PATH
@@ -288,8 +289,6 @@ def _overrides(base_url: str, **extra) -> dict:
 @contextmanager
 def in_process_simulator(host: str = DEFAULT_HOST) -> Iterator[SimulatorHandle]:
     """The simulator answering in-process at ``host`` (see the module docstring)."""
-    from oscar_docdata.gateway.transport import get_http_session
-
     host = host.rstrip("/")
     base_url = host + simulator_prefix()
     hostname = urlsplit(host).hostname
@@ -308,8 +307,6 @@ def in_process_simulator(host: str = DEFAULT_HOST) -> Iterator[SimulatorHandle]:
 @contextmanager
 def live_simulator(live_server_url: str) -> Iterator[SimulatorHandle]:
     """The simulator behind a running live server at ``live_server_url``."""
-    from oscar_docdata.gateway.transport import get_http_session
-
     base_url = live_server_url.rstrip("/") + simulator_prefix()
     with override_settings(**_overrides(base_url)):
         try:

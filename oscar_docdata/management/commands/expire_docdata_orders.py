@@ -24,6 +24,8 @@ from oscar_docdata.operations.refresh import (
     stream_chunks,
     stream_ids,
 )
+from oscar_docdata.tasks import enqueue_each
+from oscar_docdata.tasks import expire_order as expire_task
 
 
 def _expire(order: DocdataOrder) -> bool:
@@ -75,9 +77,6 @@ class Command(BaseCommand):
             return
 
         if options["enqueue"]:
-            from oscar_docdata.tasks import enqueue_each
-            from oscar_docdata.tasks import expire_order as expire_task
-
             count = enqueue_each(expire_task, stream_ids(candidates))
             if verbosity >= 1:
                 self.stdout.write(f"Enqueued the expiry of {count} Docdata orders")

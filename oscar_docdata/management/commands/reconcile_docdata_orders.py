@@ -23,6 +23,7 @@ from oscar_docdata.management.arguments import (
 from oscar_docdata.management.output import Progress, write_summary
 from oscar_docdata.models import DocdataStatusChange
 from oscar_docdata.operations.refresh import reconcile_candidates, run_streamed, stream_ids
+from oscar_docdata.tasks import enqueue_each, update_order
 
 
 class Command(BaseCommand):
@@ -51,8 +52,6 @@ class Command(BaseCommand):
         verbosity = options["verbosity"]
         total = orders.count()
         if options["enqueue"]:
-            from oscar_docdata.tasks import enqueue_each, update_order
-
             count = enqueue_each(update_order, stream_ids(orders),
                                  DocdataStatusChange.TRIGGER_COMMAND)
             if verbosity >= 1:

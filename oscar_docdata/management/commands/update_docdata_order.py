@@ -16,6 +16,7 @@ from oscar_docdata.management.arguments import (
 from oscar_docdata.management.output import Progress, write_summary
 from oscar_docdata.models import DocdataOrder, DocdataStatusChange
 from oscar_docdata.operations.refresh import OrderResult, Outcome, run_streamed, stream_ids
+from oscar_docdata.tasks import enqueue_each, update_order
 
 STATUSES = [value for value, _label in DocdataOrder.STATUS_CHOICES]
 
@@ -72,8 +73,6 @@ class Command(BaseCommand):
 
         verbosity = options["verbosity"]
         if options["enqueue"]:
-            from oscar_docdata.tasks import enqueue_each, update_order
-
             count = enqueue_each(update_order, stream_ids(orders),
                                  DocdataStatusChange.TRIGGER_COMMAND)
             if verbosity >= 1:
