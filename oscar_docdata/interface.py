@@ -51,6 +51,7 @@ from oscar_docdata.models import (
     DocdataStatusChange,
 )
 from oscar_docdata.money import currency_exponent, from_minor_units, to_minor_units
+from oscar_docdata.status import UNPAID_OPEN
 from oscar_docdata.updater import StatusUpdate, apply_report, copy_state
 
 logger = logging.getLogger("oscar_docdata")
@@ -59,7 +60,7 @@ logger = logging.getLogger("oscar_docdata")
 CALLBACKS = tuple(RETURN_CALLBACKS.values())
 
 #: The statuses an order may be expired from by age.
-EXPIRABLE_STATUSES = (DocdataOrder.STATUS_NEW, DocdataOrder.STATUS_IN_PROGRESS)
+EXPIRABLE_STATUSES = UNPAID_OPEN
 
 # How many fresh merchant order references create_payment tries when Docdata says a
 # reference is taken (e.g. a create() that timed out after Docdata stored it).

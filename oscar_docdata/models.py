@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from oscar_docdata.configured_facade import get_facade
 from oscar_docdata.querysets import DocdataOrderManager
+from oscar_docdata.status import Status
 
 # Room for every ISO 4217 exponent up to 4 (KWD has 3, CLF 4).
 AMOUNT_DIGITS: dict[str, Any] = {"max_digits": 19, "decimal_places": 4}
@@ -22,29 +23,18 @@ AMOUNT_DIGITS: dict[str, Any] = {"max_digits": 19, "decimal_places": 4}
 class DocdataOrder(models.Model):
     """A Docdata payment order ("payment cluster") created for an Oscar order."""
 
-    STATUS_NEW = "new"
-    STATUS_IN_PROGRESS = "in_progress"
-    STATUS_PENDING = "pending"
-    STATUS_PAID = "paid"
-    STATUS_PAID_REFUNDED = "paid_refunded"
-    STATUS_REFUNDED = "refunded"
-    STATUS_CHARGED_BACK = "charged_back"
-    STATUS_CANCELLED = "cancelled"
-    STATUS_EXPIRED = "expired"
-    STATUS_UNKNOWN = "unknown"
-
-    STATUS_CHOICES = (
-        (STATUS_NEW, _("New")),
-        (STATUS_IN_PROGRESS, _("In progress")),
-        (STATUS_PENDING, _("Pending")),
-        (STATUS_PAID, _("Paid")),
-        (STATUS_PAID_REFUNDED, _("Paid, part refunded")),
-        (STATUS_REFUNDED, _("Refunded")),
-        (STATUS_CHARGED_BACK, _("Charged back")),
-        (STATUS_CANCELLED, _("Cancelled")),
-        (STATUS_EXPIRED, _("Expired")),
-        (STATUS_UNKNOWN, _("Unknown")),
-    )
+    # The old package's names of the statuses (oscar_docdata.status.Status).
+    STATUS_NEW = Status.NEW
+    STATUS_IN_PROGRESS = Status.IN_PROGRESS
+    STATUS_PENDING = Status.PENDING
+    STATUS_PAID = Status.PAID
+    STATUS_PAID_REFUNDED = Status.PAID_REFUNDED
+    STATUS_REFUNDED = Status.REFUNDED
+    STATUS_CHARGED_BACK = Status.CHARGED_BACK
+    STATUS_CANCELLED = Status.CANCELLED
+    STATUS_EXPIRED = Status.EXPIRED
+    STATUS_UNKNOWN = Status.UNKNOWN
+    STATUS_CHOICES = Status.choices
 
     # No default: a default read from settings would end up in the migrations, and
     # every order is created by code that knows its merchant.

@@ -32,7 +32,7 @@ from django.dispatch import Signal
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from oscar_docdata import signals
+from oscar_docdata import signals, status
 from oscar_docdata.checkout.basket import give_basket_back, is_shoppers_own
 from oscar_docdata.checkout.conf import (
     EMAIL_WHEN_PAID,
@@ -52,15 +52,6 @@ from oscar_docdata.exceptions import DocdataError
 from oscar_docdata.models import DocdataOrder, DocdataStatusChange
 
 logger = logging.getLogger("oscar_docdata")
-
-#: Docdata statuses of an order a returning shopper may cancel: no money on its way.
-#: (``cancelled`` too: its attempts were cancelled in the menu, but the order itself is
-#: still open at Docdata and could be paid later from the same menu link.)
-CANCELLABLE_STATUSES = frozenset(
-    {DocdataOrder.STATUS_NEW, DocdataOrder.STATUS_IN_PROGRESS, DocdataOrder.STATUS_CANCELLED}
-)
-#: Docdata statuses after which the confirmation e-mail goes out.
-CONFIRMED_STATUSES = frozenset({DocdataOrder.STATUS_PAID, DocdataOrder.STATUS_PAID_REFUNDED})
 
 BASKET_GIVEN_BACK = _(
     "Your payment was not completed and your order has been cancelled. Your basket is "
@@ -126,7 +117,7 @@ def keep_in_step(docdata_order: DocdataOrder, statuses: Iterable[str] | None = N
             follow_docdata_status(order, [*statuses, current.status])
         if (
             sync.paid_event is not None
-            and current.status in CONFIRMED_STATUSES
+            and current.status in status.CONFIRMED
             and confirmation_email_when() == EMAIL_WHEN_PAID
         ):
             transaction.on_commit(partial(send_confirmation_email_logged, order))
@@ -150,7 +141,7 @@ def shopper_returned(
     oscar_order = oscar_order_for(order)
     if oscar_order is None or not is_shoppers_own(request, oscar_order):
         return None
-    if order.status in CANCELLABLE_STATUSES:
+    if order.status in status.SHOPPER_CANCELLABLE:
         try:
             get_facade().cancel_order(order, trigger=DocdataStatusChange.TRIGGER_RETURN)
         except (DocdataError, ImproperlyConfigured) as error:

@@ -18,22 +18,56 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
 from oscar_docdata.appsettings import docdata_settings
 from oscar_docdata.gateway.results import AmountLine, PaymentLine, StatusReport, Totals
 from oscar_docdata.money import from_minor_units, to_minor_units
 
 logger = logging.getLogger("oscar_docdata.status")
 
-NEW = "new"
-IN_PROGRESS = "in_progress"
-PENDING = "pending"
-PAID = "paid"
-PAID_REFUNDED = "paid_refunded"
-REFUNDED = "refunded"
-CHARGED_BACK = "charged_back"
-CANCELLED = "cancelled"
-EXPIRED = "expired"
-UNKNOWN = "unknown"
+
+
+class Status(models.TextChoices):
+    """A Docdata order's status: the one definition of the ten strings (stored as they
+    are, the old package's values)."""
+
+    NEW = "new", _("New")
+    IN_PROGRESS = "in_progress", _("In progress")
+    PENDING = "pending", _("Pending")
+    PAID = "paid", _("Paid")
+    PAID_REFUNDED = "paid_refunded", _("Paid, part refunded")
+    REFUNDED = "refunded", _("Refunded")
+    CHARGED_BACK = "charged_back", _("Charged back")
+    CANCELLED = "cancelled", _("Cancelled")
+    EXPIRED = "expired", _("Expired")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+NEW, IN_PROGRESS, PENDING = Status.NEW, Status.IN_PROGRESS, Status.PENDING
+PAID, PAID_REFUNDED, REFUNDED = Status.PAID, Status.PAID_REFUNDED, Status.REFUNDED
+CHARGED_BACK, CANCELLED, EXPIRED = Status.CHARGED_BACK, Status.CANCELLED, Status.EXPIRED
+UNKNOWN = Status.UNKNOWN
+
+# --- groups of statuses ---------------------------------------------------------------
+
+#: The money was received at some point (paid, refunded afterwards or charged back).
+SETTLED: frozenset[str] = frozenset({PAID, PAID_REFUNDED, REFUNDED, CHARGED_BACK})
+#: Ended without money: cancelled or expired.
+CLOSED: frozenset[str] = frozenset({CANCELLED, EXPIRED})
+#: Nothing more will happen by itself: reconciliation skips these.
+FINAL: frozenset[str] = SETTLED | CLOSED
+#: No money on its way yet: such an order may expire by age.
+UNPAID_OPEN: frozenset[str] = frozenset({NEW, IN_PROGRESS})
+#: A returning shopper may cancel these: no money on its way. (``cancelled`` too: its
+#: attempts were cancelled in the menu, but the order itself is still open at Docdata and
+#: could be paid later from the same menu link.)
+SHOPPER_CANCELLABLE: frozenset[str] = UNPAID_OPEN | {CANCELLED}
+#: Docdata can still cancel these: nothing was paid yet (or a payment is under way).
+CANCELLABLE_AT_DOCDATA: frozenset[str] = UNPAID_OPEN | {PENDING}
+#: Paid and not (wholly) refunded: the order confirmation e-mail goes out.
+CONFIRMED: frozenset[str] = frozenset({PAID, PAID_REFUNDED})
 
 PAID_RULES = ("captured", "approved", "docdata")
 
@@ -64,7 +98,6 @@ _CANCELLED_ATTEMPTS = frozenset({
 })
 # Attempts that show money was authorized or received (rule 7: "pending or better").
 _MONEY_STATUSES = frozenset({PAID, CHARGED_BACK, PENDING})
-_SETTLED = frozenset({PAID, PAID_REFUNDED, REFUNDED, CHARGED_BACK})
 
 TOTAL_FIELDS = (
     ("total_registered", "registered"),
@@ -373,9 +406,9 @@ def _conclude(
 
 
 def _guard(current: str, proposed: str, rule: str) -> str:
-    if current in (CANCELLED, EXPIRED) and proposed in (NEW, IN_PROGRESS):
+    if current in CLOSED and proposed in UNPAID_OPEN:
         return current
-    if current in _SETTLED and rule == "attempts" and proposed in (NEW, IN_PROGRESS, PENDING):
+    if current in SETTLED and rule == "attempts" and proposed in (NEW, IN_PROGRESS, PENDING):
         return current
     return proposed
 

@@ -30,6 +30,7 @@ from typing import Any
 from django.db import transaction
 from oscar.core.loading import get_model
 
+from oscar_docdata import status as statuses
 from oscar_docdata.checkout.sources import source_for
 from oscar_docdata.models import DocdataOrder, DocdataPayment
 
@@ -42,17 +43,6 @@ AUTHORISE, DEBIT, REFUND = Transaction.AUTHORISE, Transaction.DEBIT, Transaction
 CHARGEBACK = "Chargeback"
 
 PAID, REFUNDED, CHARGED_BACK, CANCELLED = "Paid", "Refunded", "Charged back", "Cancelled"
-
-#: Docdata statuses meaning the money was received at some point.
-RECEIVED_STATUSES = frozenset(
-    {
-        DocdataOrder.STATUS_PAID,
-        DocdataOrder.STATUS_PAID_REFUNDED,
-        DocdataOrder.STATUS_REFUNDED,
-        DocdataOrder.STATUS_CHARGED_BACK,
-    }
-)
-CLOSED_STATUSES = frozenset({DocdataOrder.STATUS_CANCELLED, DocdataOrder.STATUS_EXPIRED})
 
 #: (key in DocdataPayment.lines, Transaction type, the Docdata status that counts).
 LINE_KINDS = (
@@ -176,7 +166,7 @@ def record_payment_events(order: Any, docdata_order: DocdataOrder) -> list[Any]:
 
     created = []
     status = docdata_order.status
-    if status in RECEIVED_STATUSES and PAID not in seen:
+    if status in statuses.SETTLED and PAID not in seen:
         received = docdata_order.total_captured or docdata_order.total_gross_amount
         created.append(add_event(order, PAID, received, docdata_order, all_lines=True))
     for name, total in (
@@ -186,7 +176,7 @@ def record_payment_events(order: Any, docdata_order: DocdataOrder) -> list[Any]:
         increase = total - recorded[name]
         if increase > 0:
             created.append(add_event(order, name, increase, docdata_order))
-    if status in CLOSED_STATUSES and CANCELLED not in seen:
+    if status in statuses.CLOSED and CANCELLED not in seen:
         created.append(
             add_event(order, CANCELLED, docdata_order.total_gross_amount, docdata_order,
                       all_lines=True)

@@ -12,14 +12,10 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from oscar_docdata import money_requests
+from oscar_docdata import money_requests, status
 from oscar_docdata.labels import label, money
 from oscar_docdata.models import DocdataMoneyRequest, DocdataOrder
 
-#: Orders Docdata can still cancel: nothing was paid (or the payment is under way).
-CANCELLABLE_STATUSES = (
-    DocdataOrder.STATUS_NEW, DocdataOrder.STATUS_IN_PROGRESS, DocdataOrder.STATUS_PENDING,
-)
 ACTIONS = ("refresh", "cancel", "capture", "refund")
 
 
@@ -78,7 +74,7 @@ def available(order: DocdataOrder, kind: str) -> Decimal:
 
 
 def may_cancel(order: DocdataOrder) -> Allowed:
-    if order.status not in CANCELLABLE_STATUSES:
+    if order.status not in status.CANCELLABLE_AT_DOCDATA:
         return Allowed(False, str(
             _("The order is %(status)s: only new, in-progress or pending orders can be "
               "cancelled.") % {"status": label("order", order.status)}

@@ -26,6 +26,7 @@ from django.db import connections
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from oscar_docdata import status
 from oscar_docdata.configured_facade import get_facade
 from oscar_docdata.exceptions import DocdataError
 from oscar_docdata.models import DocdataOrder
@@ -42,16 +43,7 @@ logger = logging.getLogger("oscar_docdata")
 #: ``expired`` are final too (a late payment on them arrives by notification), and so
 #: are ``refunded`` and ``charged_back``. Use ``update_docdata_order --all --status S``
 #: to refresh orders in any of these states deliberately.
-FINAL_STATUSES: frozenset[str] = frozenset(
-    {
-        DocdataOrder.STATUS_PAID,
-        DocdataOrder.STATUS_PAID_REFUNDED,
-        DocdataOrder.STATUS_REFUNDED,
-        DocdataOrder.STATUS_CHARGED_BACK,
-        DocdataOrder.STATUS_CANCELLED,
-        DocdataOrder.STATUS_EXPIRED,
-    }
-)
+FINAL_STATUSES = status.FINAL
 
 
 def reconcile_candidates(
