@@ -42,6 +42,11 @@ DEFAULTS: dict[str, Any] = {
     # Payment methods: names shown for Docdata's method codes (code -> label), on top
     # of oscar_docdata.methods.METHOD_NAMES.
     "DOCDATA_PAYMENT_METHOD_LABELS": {},
+    # iDEAL 2.0: the shopper chooses the bank on the iDEAL scheme's own page. Off, an
+    # ``ideal_issuer_id`` given for the payment menu URL is left out (with a logged
+    # warning). On (deprecated by the scheme, only where a contract still needs it),
+    # it is passed on, with a DeprecationWarning.
+    "DOCDATA_IDEAL_ISSUER_SELECTION": False,
     # Notifications (and the shopper's return): seconds between two status calls that
     # requests for one order cause (0: no limit, but requests that arrived before a call
     # started still share it), and how long a request waits for a call to share or for
