@@ -272,7 +272,6 @@ def ideal_choose(request: HttpRequest, payment_id: int) -> HttpResponse:
         return render(request, TEMPLATES + "ideal.html", {
             "attempt": attempt, "form": form,
             "amount": _shopper_amount(attempt.amount, attempt.currency),
-            "merchant": attempt.order.description or attempt.order.merchant.name,
         }, status=400 if request.method == "POST" else 200)
 
 
