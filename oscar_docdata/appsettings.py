@@ -103,6 +103,13 @@ SETTINGS: tuple[Setting, ...] = (
         "names of ``oscar_docdata.methods`` (e.g. "
         "``{\"MISTERCASH\": \"Bancontact/Mister Cash\"}``).",
     ),
+    Setting(
+        "DOCDATA_IDEAL_ISSUER_SELECTION", False,
+        "Send ``ideal_issuer_id`` (a bank chosen in the shop) in the payment menu URL. Under "
+        "iDEAL 2.0 the shopper chooses the bank on the iDEAL scheme's own page, so this is "
+        "deprecated by the scheme: each use emits a ``DeprecationWarning``. Off, an "
+        "``ideal_issuer_id`` given for the menu URL is left out with a logged warning.",
+    ),
     # Notifications (and the shopper's return)
     Setting(
         "DOCDATA_NOTIFICATION_MIN_INTERVAL", 2.0,

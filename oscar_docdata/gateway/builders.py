@@ -375,8 +375,10 @@ def payment_input(value: Any) -> dict[str, Any]:
     method = fields.text("payment.paymentMethod", getattr(value, "payment_method", None),
                          field="payment.paymentMethod", required=True).upper()
     if isinstance(value, IdealPayment):
-        return {"paymentMethod": method, "iDealPaymentInput": {
-            "issuerId": fields.text("payment.issuerId", value.issuer_id, required=True)}}
+        # Without an issuer (iDEAL 2.0) the input is empty: the bank is chosen on
+        # the iDEAL page the start redirects to.
+        return {"paymentMethod": method, "iDealPaymentInput": _compact({
+            "issuerId": fields.text("payment.issuerId", value.issuer_id)})}
     if isinstance(value, CardPayment):
         if method not in CARD_INPUTS:
             raise DocdataValidationError("payment.paymentMethod",

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+import warnings
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from django.utils import translation
 
+from oscar_docdata.appsettings import docdata_settings
 from oscar_docdata.exceptions import DocdataValidationError
 
 from . import fields
@@ -14,6 +17,8 @@ from . import fields
 RETURN_URL_PARAMETERS = ("return_url_success", "return_url_pending", "return_url_canceled",
                          "return_url_error")
 #: The ``callback`` of each return URL, as oscar_docdata's return view reads it.
+logger = logging.getLogger("oscar_docdata")
+
 RETURN_CALLBACKS = dict(zip(RETURN_URL_PARAMETERS, ("SUCCESS", "PENDING", "CANCELLED", "ERROR"),
                             strict=True))
 
@@ -45,6 +50,10 @@ def payment_menu_url(base_url: str, merchant_name: str, order_key: str,
     ``client_language`` defaults to the active Django language and is normalised to
     ISO 639-1; return URLs must be absolute; ``default_act=True`` becomes ``yes``.
     Parameters whose value is None or empty are left out.
+
+    iDEAL 2.0: the shopper chooses the bank on the iDEAL scheme's page, so an
+    ``ideal_issuer_id`` is left out (with a logged warning) unless
+    ``DOCDATA_IDEAL_ISSUER_SELECTION`` is on; then it is sent, with a DeprecationWarning.
     """
     language = client_language or translation.get_language()
     query: dict[str, str] = {
@@ -68,6 +77,18 @@ def payment_menu_url(base_url: str, merchant_name: str, order_key: str,
         query["default_act"] = "yes"
     elif default_act not in (None, False, ""):
         query["default_act"] = str(default_act)
+    issuer = parameters.pop("ideal_issuer_id", None)
+    if issuer not in (None, ""):
+        if docdata_settings.DOCDATA_IDEAL_ISSUER_SELECTION:
+            warnings.warn("ideal_issuer_id: under iDEAL 2.0 the shopper chooses the bank on "
+                          "the iDEAL page; bank selection in the shop is deprecated by the "
+                          "scheme", DeprecationWarning, stacklevel=2)
+            query["ideal_issuer_id"] = str(issuer)
+        else:
+            logger.warning("ideal_issuer_id %r left out of the payment menu URL: under "
+                           "iDEAL 2.0 the shopper chooses the bank on the iDEAL page "
+                           "(set DOCDATA_IDEAL_ISSUER_SELECTION = True to send it anyway)",
+                           str(issuer))
     for name, value in parameters.items():
         if value is not None and value != "":
             query[name] = str(value)

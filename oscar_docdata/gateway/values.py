@@ -178,7 +178,11 @@ class IntegrationInfo:
 
 @dataclass
 class IdealPayment:
-    issuer_id: str
+    """An iDEAL payment. Under iDEAL 2.0 the shopper chooses the bank on the scheme's
+    page: leave ``issuer_id`` out and ``start`` redirects there. An issuer (a BIC)
+    still goes to that bank's page directly."""
+
+    issuer_id: str | None = None
     payment_method: str = "IDEAL"
 
 

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from . import engine, notifications
+from .conf import sim_settings
 from .engine import SimulationError
 from .models import PaymentAttempt
 
@@ -79,21 +80,84 @@ def awaiting_attempt(payment_id: int, method: str | None = None) -> PaymentAttem
     return attempt
 
 
+#: Bank page choice → the menu's return URL it leads to (iDEAL chosen in the menu).
+BANK_RETURNS = {"success": "success", "cancel": "canceled", "failure": "error"}
+#: ``details`` key of the menu's return URLs of an iDEAL payment chosen in the menu.
+MENU_RETURNS = "menu_return_urls"
+
+
+def start_ideal_in_menu(order_key: str, issuer: str | None,
+                        return_urls: dict[str, str]) -> PaymentAttempt:
+    """The shopper chose iDEAL in the menu: an attempt waiting at the iDEAL page.
+
+    An attempt of the order already waiting for the shopper (a Webdirect start) is
+    taken over; ``issuer`` (a BIC, from an old ``ideal_issuer_id``) skips the iDEAL
+    page. ``return_urls`` (success/canceled/error) are where the bank page ends.
+    """
+    with transaction.atomic():
+        order = engine.locked(order_key)
+        engine.ensure_open(order)
+        engine.ensure_method(order, "IDEAL")
+        attempt = next((a for a in reversed(engine.attempts_of(order))
+                        if a.method == "IDEAL" and a.status == AWAITING), None)
+        details = {MENU_RETURNS: return_urls}
+        if issuer:
+            details["issuer_id"] = issuer
+        if attempt is None:
+            amount = engine.remaining(order)
+            if amount <= 0:
+                raise SimulationError(_("The order is paid (or authorized) in full already."))
+            # No notification yet: the shop hears of the payment when the bank has answered.
+            attempt = engine.create_attempt(order, "IDEAL", AWAITING, amount=amount,
+                                            confidence="SHOPPER_PENDING", details=details)
+        else:
+            attempt.details = {**attempt.details, **details}
+            attempt.save(update_fields=["details", "updated"])
+    return attempt
+
+
+def choose_ideal_bank(payment_id: int, issuer: str) -> PaymentAttempt:
+    """The shopper chose the bank ``issuer`` (a BIC) on the simulated iDEAL page."""
+    with transaction.atomic():
+        attempt = awaiting_attempt(payment_id, "IDEAL")
+        attempt.details = {**attempt.details, "issuer_id": issuer}
+        attempt.save(update_fields=["details", "updated"])
+    return attempt
+
+
 def finish_ideal(payment_id: int, outcome: str) -> PaymentAttempt:
-    """The shopper chose ``outcome`` at the simulated bank."""
+    """The shopper chose ``outcome`` at the simulated bank (or cancelled on the iDEAL page).
+
+    Chosen in the menu, an approved iDEAL payment is captured too (the money has moved:
+    what the menu's "paid" does); after a Webdirect start the shop proceeds and captures.
+    """
     status, reason = BANK_OUTCOMES[outcome]
     with transaction.atomic():
         attempt = awaiting_attempt(payment_id, "IDEAL")
         if status == "AUTHORIZED":
             filled = engine.default_details(attempt.order, "IDEAL",
                                             attempt.details.get("issuer_id"))
-            # The bank tells who paid from which account.
-            attempt.details = {**attempt.details,
-                               **{key: filled[key] for key in ("holder_name", "iban", "bic")}}
+            # The bank tells who paid from which account (and, under iDEAL 2.0, which
+            # bank it was).
+            attempt.details = {**attempt.details, **{
+                key: filled[key] for key in ("issuer_id", "holder_name", "iban", "bic")}}
             attempt.save(update_fields=["details", "updated"])
         engine.set_status(attempt, status, reason=reason)
+        if status == "AUTHORIZED" and MENU_RETURNS in attempt.details:
+            engine.add_capture(attempt)
         notifications.order_changed(attempt.order)
     return attempt
+
+
+def ideal_return_url(attempt: PaymentAttempt, outcome: str) -> str | None:
+    """Where the shopper goes after the bank: the menu's return URL for ``outcome``
+    (or the merchant's default), else the start's returnUrl."""
+    returns = attempt.details.get(MENU_RETURNS)
+    if returns is None:
+        return attempt.return_url or None
+    kind = BANK_RETURNS[outcome]
+    return returns.get(kind) or sim_settings.DOCDATA_SIMULATOR_RETURN_URLS.get(
+        attempt.order.merchant.name, {}).get(kind) or None
 
 
 def record_paypal(payment_id: int, outcome: str) -> PaymentAttempt:

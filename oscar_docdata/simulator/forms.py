@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from oscar_docdata.methods import method_choices
+
 from . import flows, methods
 
 OUTCOME_CHOICES = [
@@ -33,27 +35,43 @@ class MenuForm(forms.Form):
                                          max_length=2048, assume_scheme="https")
     return_url_error = forms.URLField(widget=forms.HiddenInput, required=False,
                                       max_length=2048, assume_scheme="https")
-    method = forms.ChoiceField(label=_("Payment method"), widget=forms.RadioSelect)
-    issuer = forms.ChoiceField(
-        label=_("Bank (iDEAL)"), required=False,
-        choices=[("", _("Choose your bank"))] + list(methods.IDEAL_ISSUERS.items()))
+    #: Required, except when the shopper cancels (the menu's cancel button).
+    method = forms.ChoiceField(label=_("Payment method"), widget=forms.RadioSelect,
+                               required=False)
+    #: An old ``ideal_issuer_id`` of the menu URL (BIC), carried along: iDEAL then skips
+    #: the iDEAL page. Under iDEAL 2.0 the bank is chosen there, never in the menu.
+    issuer = forms.CharField(widget=forms.HiddenInput, required=False, max_length=11)
+    #: The simulator's shortcut to the end of the payment (iDEAL ends at its bank page).
     outcome = forms.ChoiceField(label=_("Outcome"), choices=OUTCOME_CHOICES,
-                                widget=forms.RadioSelect)
+                                widget=forms.RadioSelect, required=False)
 
     def __init__(self, *args, payment_methods: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["method"].choices = [(name, name) for name in payment_methods]
+        self.fields["method"].choices = method_choices(payment_methods)
+
+    def clean_issuer(self) -> str:
+        value = self.cleaned_data["issuer"]
+        return (methods.issuer_bic(value) or "") if value else ""
 
     def clean(self):
         data = super().clean()
-        if data.get("method") == "IDEAL" and data.get("outcome") != "cancelled" \
-                and not data.get("issuer"):
-            self.add_error("issuer", _("Choose a bank for iDEAL."))
+        if not data.get("method") and "method" not in self.errors \
+                and data.get("outcome") != "cancelled":
+            self.add_error("method", forms.Field.default_error_messages["required"])
+        if not data.get("outcome") and data.get("method") not in (None, "", "IDEAL"):
+            self.add_error("outcome", forms.Field.default_error_messages["required"])
         if data.get("outcome") == "pending" and data.get("method") not in (
                 None, "BANK_TRANSFER", "SEPA_DIRECT_DEBIT"):
             self.add_error("outcome", _("Only bank transfer and SEPA direct debit can be "
                                         "pending."))
         return data
+
+
+class IdealBankForm(forms.Form):
+    """The simulated iDEAL page: the shopper chooses the bank (iDEAL 2.0)."""
+
+    issuer = forms.ChoiceField(label=_("Choose your bank"), widget=forms.RadioSelect,
+                               choices=list(methods.IDEAL_ISSUERS.items()))
 
 
 class BankForm(forms.Form):

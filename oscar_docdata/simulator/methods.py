@@ -55,6 +55,21 @@ IDEAL_ISSUERS: dict[str, str] = {
     "TRIONL2U": "Triodos Bank",
 }
 
+#: The small badge of each method's tile in the menu (the names are
+#: oscar_docdata.methods.method_name's).
+MARKS: dict[str, str] = {
+    "IDEAL": "iD",
+    "MASTERCARD": "MC",
+    "VISA": "VISA",
+    "AMEX": "AMEX",
+    "MAESTRO": "MAE",
+    "MISTERCASH": "BC",
+    "PAYPAL_EXPRESS_CHECKOUT": "PP",
+    "SEPA_DIRECT_DEBIT": "SEPA",
+    "BANK_TRANSFER": "€",
+    "EPS": "eps",
+}
+
 #: Short issuer names of older integrations.
 OLD_ISSUER_NAMES = {
     "ABNAMRO": "ABNANL2A",

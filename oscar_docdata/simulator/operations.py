@@ -227,13 +227,20 @@ def _redirect(method: str, url: str, parameters: dict[str, str] | None = None
 
 
 def _start_ideal(call, order, method, method_input, value, currency, return_url):
-    bic = methods.issuer_bic(call.text("issuerId", method_input) or "")
-    if bic is None:
-        raise incorrect(f"Unknown iDEAL issuer {call.text('issuerId', method_input)}.")
+    """iDEAL 2.0: without an issuer the shopper chooses the bank on the iDEAL page; an
+    (old) issuer goes straight to that bank's page."""
+    given = call.text("issuerId", method_input)
+    details = {}
+    if given:
+        bic = methods.issuer_bic(given)
+        if bic is None:
+            raise incorrect(f"Unknown iDEAL issuer {given}.")
+        details["issuer_id"] = bic
     attempt = engine.create_attempt(order, method, flows.AWAITING, amount=value,
                                     currency=currency, confidence="SHOPPER_PENDING",
-                                    details={"issuer_id": bic}, return_url=return_url)
-    return attempt, _redirect("GET", _absolute(call, "bank_ideal", attempt.payment_id))
+                                    details=details, return_url=return_url)
+    page = "bank_ideal" if details else "ideal_choose"
+    return attempt, _redirect("GET", _absolute(call, page, attempt.payment_id))
 
 
 def _start_card(call, order, method, method_input, value, currency, return_url):

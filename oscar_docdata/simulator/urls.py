@@ -20,6 +20,8 @@ urlpatterns = [
     path("", enabled_only(views.overview), name="overview"),
     path(ENDPOINT_PATH, enabled_only(views.soap_endpoint), name="soap"),
     path("menu", enabled_only(views.menu), name="menu"),
+    path("bank/ideal/<int:payment_id>/choose/", enabled_only(views.ideal_choose),
+         name="ideal_choose"),
     path("bank/ideal/<int:payment_id>/", enabled_only(views.bank_ideal), name="bank_ideal"),
     path("bank/paypal/<int:payment_id>/", enabled_only(views.bank_paypal), name="bank_paypal"),
     path("bank/acs/", enabled_only(views.acs), name="acs"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from babel.numbers import format_currency
 from django.conf import settings
 from django.core import signing
 from django.db.models import Prefetch
@@ -22,12 +23,21 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods
 
+from oscar_docdata.methods import method_name
 from oscar_docdata.money import from_minor_units
 
 from . import accounts, description, engine, flows, methods, soap, totals
 from .conf import sim_settings
 from .engine import SimulationError
-from .forms import RETURN_FIELDS, AcsForm, ActionForm, BankForm, MenuForm, PaypalForm
+from .forms import (
+    RETURN_FIELDS,
+    AcsForm,
+    ActionForm,
+    BankForm,
+    IdealBankForm,
+    MenuForm,
+    PaypalForm,
+)
 from .gate import staff_only
 from .models import NotificationAttempt, PaymentAttempt, SimulatedOrder
 from .operations import HANDLERS
@@ -74,6 +84,13 @@ def _message(request: HttpRequest, title: str, text: str, status: int = 200,
 
 def _amount(value: int, currency: str) -> str:
     return f"{currency} {from_minor_units(value, currency)}"
+
+
+def _shopper_amount(value: int, currency: str) -> str:
+    """An amount as the shopper reads it in the active language: "€ 12,50" in Dutch,
+    "€12.50" in English (Decimal from minor units, CLDR's format; never a float)."""
+    locale = translation.to_locale(translation.get_language() or "en")
+    return format_currency(from_minor_units(value, currency), currency, locale=locale)
 
 
 # --- SOAP ---------------------------------------------------------------------------------
@@ -125,6 +142,7 @@ def menu(request: HttpRequest) -> HttpResponse:
             return _menu_post(request, order, payment_methods, language)
         initial = {name: source.get(name, "") for name in RETURN_FIELDS}
         default_pm = source.get("default_pm", "").upper()
+        # An old integration's bank choice: iDEAL then goes straight to that bank.
         issuer = methods.issuer_bic(source.get("ideal_issuer_id", "")) or ""
         initial.update(payment_cluster_key=order.order_key, merchant_name=order.merchant.name,
                        client_language=language,
@@ -133,12 +151,10 @@ def menu(request: HttpRequest) -> HttpResponse:
         form = MenuForm(initial=initial, payment_methods=payment_methods)
         direct = source.get("default_act", "").lower() in ("yes", "true", "1") and \
             default_pm in payment_methods
-        return _render_menu(request, order, form, direct=direct, method=default_pm,
-                            issuer=issuer)
+        return _render_menu(request, order, form, direct=direct, method=default_pm)
 
 
-def _render_menu(request, order, form, *, direct=False, method="", issuer="", status=200,
-                 error=""):
+def _render_menu(request, order, form, *, direct=False, method="", status=200, error=""):
     closed = ""
     if order.cancelled:
         closed = _("This order is cancelled.")
@@ -150,15 +166,20 @@ def _render_menu(request, order, form, *, direct=False, method="", issuer="", st
     for item in (order.invoice or {}).get("item", []):
         total = item["totalGrossAmount"]
         lines.append({"name": item.get("name", ""), "quantity": item["quantity"].get("#text"),
-                      "total": _amount(int(total["#text"]), total["@currency"])})
+                      "total": _shopper_amount(int(total["#text"]), total["@currency"])})
+    issuer = form["issuer"].value() or ""
+    tiles = [{"widget": widget, "mark": methods.MARKS.get(widget.data["value"], ""),
+              "ideal": widget.data["value"] == "IDEAL"} for widget in form["method"]]
     return render(request, TEMPLATES + "menu.html", {
+        "tiles": tiles,
         "order": order,
-        "amount": _amount(order.amount, order.currency),
+        "amount": _shopper_amount(order.amount, order.currency),
         "lines": lines,
         "form": form,
         "direct": direct,
         "direct_method": method,
-        "direct_issuer": methods.IDEAL_ISSUERS.get(issuer, ""),
+        "direct_method_name": method_name(method),
+        "direct_issuer": methods.IDEAL_ISSUERS.get(methods.issuer_bic(issuer) or "", ""),
         "closed": closed,
         "error": error,
         "action": _url(request, "menu"),
@@ -170,6 +191,9 @@ def _menu_post(request, order, payment_methods, language) -> HttpResponse:
     if not form.is_valid():
         return _render_menu(request, order, form, status=400)
     data = form.cleaned_data
+    data["method"] = data["method"] or None  # a cancel without a choice
+    if data["method"] == "IDEAL" and data["outcome"] != "cancelled":
+        return _menu_ideal(request, order, form)
     try:
         attempt = engine.settle_order(order.order_key, data["outcome"], data["method"],
                                       issuer=data["issuer"] or None)
@@ -186,6 +210,20 @@ def _menu_post(request, order, payment_methods, language) -> HttpResponse:
                       "go back to the shop yourself.")
                     % {"id": attempt.payment_id, "method": attempt.method,
                        "status": attempt.status, "kind": kind})
+
+
+def _menu_ideal(request, order, form) -> HttpResponse:
+    """iDEAL 2.0: on to the iDEAL page where the shopper chooses the bank (straight to
+    the bank with an old ``ideal_issuer_id``); the bank page ends at the return URL."""
+    data = form.cleaned_data
+    returns = {kind: data[f"return_url_{kind}"] for kind in ("success", "canceled", "error")
+               if data[f"return_url_{kind}"]}
+    try:
+        attempt = flows.start_ideal_in_menu(order.order_key, data["issuer"] or None, returns)
+    except SimulationError as error:
+        return _render_menu(request, order, form, status=409, error=str(error))
+    page = "bank_ideal" if attempt.details.get("issuer_id") else "ideal_choose"
+    return HttpResponseRedirect(_url(request, page, attempt.payment_id))
 
 
 # --- simulated bank, PayPal and 3-D Secure pages ------------------------------------------
@@ -212,21 +250,52 @@ def _back_to_shop(request, url: str | None) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @sensitive_post_parameters()
+def ideal_choose(request: HttpRequest, payment_id: int) -> HttpResponse:
+    """The simulated iDEAL page (iDEAL 2.0): the shopper chooses the bank, or cancels."""
+    attempt, problem = _awaiting_or_message(request, payment_id, "IDEAL")
+    if problem:
+        return problem
+    with translation.override(_language(attempt.order.language)):
+        if request.method == "POST" and "cancel" in request.POST:
+            try:
+                attempt = flows.finish_ideal(payment_id, "cancel")
+            except SimulationError as error:
+                return _message(request, _("Payment"), str(error), 409)
+            return _back_to_shop(request, flows.ideal_return_url(attempt, "cancel"))
+        form = IdealBankForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                flows.choose_ideal_bank(payment_id, form.cleaned_data["issuer"])
+            except SimulationError as error:
+                return _message(request, _("Payment"), str(error), 409)
+            return HttpResponseRedirect(_url(request, "bank_ideal", payment_id))
+        return render(request, TEMPLATES + "ideal.html", {
+            "attempt": attempt, "form": form,
+            "amount": _shopper_amount(attempt.amount, attempt.currency),
+        }, status=400 if request.method == "POST" else 200)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@sensitive_post_parameters()
 def bank_ideal(request: HttpRequest, payment_id: int) -> HttpResponse:
     """The simulated iDEAL bank: approve, cancel or refuse."""
     attempt, problem = _awaiting_or_message(request, payment_id, "IDEAL")
     if problem:
         return problem
+    if not attempt.details.get("issuer_id"):  # no bank chosen yet: the iDEAL page first
+        return HttpResponseRedirect(_url(request, "ideal_choose", payment_id))
     with translation.override(_language(attempt.order.language)):
         form = BankForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
+            outcome = form.cleaned_data["outcome"]
             try:
-                attempt = flows.finish_ideal(payment_id, form.cleaned_data["outcome"])
+                attempt = flows.finish_ideal(payment_id, outcome)
             except SimulationError as error:
                 return _message(request, _("Payment"), str(error), 409)
-            return _back_to_shop(request, attempt.return_url)
+            return _back_to_shop(request, flows.ideal_return_url(attempt, outcome))
         return render(request, TEMPLATES + "bank.html", {
-            "attempt": attempt, "form": form, "amount": _amount(attempt.amount, attempt.currency),
+            "attempt": attempt, "form": form,
+            "amount": _shopper_amount(attempt.amount, attempt.currency),
             "bank": methods.IDEAL_ISSUERS.get(attempt.details.get("issuer_id"), "iDEAL"),
             "title": _("iDEAL (simulated bank)"),
         }, status=400 if request.method == "POST" else 200)
@@ -248,7 +317,8 @@ def bank_paypal(request: HttpRequest, payment_id: int) -> HttpResponse:
                 return _message(request, _("Payment"), str(error), 409)
             return _back_to_shop(request, flows.paypal_return_url(attempt))
         return render(request, TEMPLATES + "bank.html", {
-            "attempt": attempt, "form": form, "amount": _amount(attempt.amount, attempt.currency),
+            "attempt": attempt, "form": form,
+            "amount": _shopper_amount(attempt.amount, attempt.currency),
             "bank": "PayPal", "title": _("PayPal (simulated)"),
         }, status=400 if request.method == "POST" else 200)
 
@@ -272,7 +342,8 @@ def acs(request: HttpRequest) -> HttpResponse:
 def _render_acs(request, attempt, form, status=200):
     with translation.override(_language(attempt.order.language)):
         return render(request, TEMPLATES + "acs.html", {
-            "attempt": attempt, "form": form, "amount": _amount(attempt.amount, attempt.currency),
+            "attempt": attempt, "form": form,
+            "amount": _shopper_amount(attempt.amount, attempt.currency),
             "action": _url(request, "acs_complete"),
         }, status=status)
 

@@ -50,8 +50,11 @@ def django_allow_async_unsafe(monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-def check_out_to_the_menu(page, live_server, product, test_name):
-    """Add the product, check out as a guest, place the order; ends on the menu."""
+def check_out_to_the_menu(page, live_server, product, test_name, method="IDEAL"):
+    """Add the product, check out as a guest, place the order; ends on the menu.
+
+    ``method``: chosen in the checkout; None where the checkout offers no choice.
+    """
     with step(page, test_name, "add-to-basket"):
         page.goto(live_server.url + product.get_absolute_url())
         page.click("#add_to_basket_form button[type=submit]")
@@ -69,31 +72,21 @@ def check_out_to_the_menu(page, live_server, product, test_name):
         page.click("#new_shipping_address button[type=submit]")
         page.wait_for_url(re.compile(r"/checkout/payment-details/$"))
     with step(page, test_name, "payment-method"):
-        page.check("input[name=payment_method][value=IDEAL]")
+        if method:
+            page.check(f"input[name=payment_method][value={method}]")
         page.click("#view_preview")
         page.wait_for_url(re.compile(r"/checkout/preview/$"))
-        assert page.inner_text("#docdata_payment_method") == "iDEAL"
+        if method:
+            assert page.inner_text("#docdata_payment_method") == "iDEAL"
     with step(page, test_name, "place-order"):
         page.click("#place-order")
         page.wait_for_url(re.compile(r"/docdata-sim/menu\?"))
-        assert "default_pm=IDEAL" in page.url
+        if method:
+            assert f"default_pm={method}" in page.url
+        assert "ideal_issuer_id" not in page.url  # iDEAL 2.0: no bank from the shop
 
 
-def test_guest_pays_with_ideal(page, live_server, product, simulator, request):
-    name = request.node.name
-    check_out_to_the_menu(page, live_server, product, name)
-    order = Order.objects.get()
-    assert order.status == "Pending"
-
-    with step(page, name, "pay-in-menu"):
-        assert page.is_checked("input[name=method][value=IDEAL]")  # default_pm
-        page.select_option("select[name=issuer]", index=1)
-        page.check("input[name=outcome][value=paid]")
-        page.click("button[type=submit]")
-    with step(page, name, "thank-you"):
-        page.wait_for_url(re.compile(r"/checkout/thank-you/$"))
-        assert order.number in page.inner_text("h1")
-
+def assert_paid(order):
     order.refresh_from_db()
     assert order.status == "Paid"
     source = order.sources.get()
@@ -104,6 +97,59 @@ def test_guest_pays_with_ideal(page, live_server, product, simulator, request):
     assert [event.event_type.name for event in order.payment_events.all()] == ["Paid"]
 
 
+def test_guest_pays_with_ideal(page, live_server, product, simulator, request):
+    name = request.node.name
+    check_out_to_the_menu(page, live_server, product, name)
+    order = Order.objects.get()
+    assert order.status == "Pending"
+
+    with step(page, name, "pay-in-menu"):
+        assert page.is_checked("input[name=method][value=IDEAL]")  # default_pm
+        assert page.locator("select").count() == 0  # no bank dropdown (iDEAL 2.0)
+        assert page.inner_text("#amount") == "€12.50"
+        assert not page.locator("fieldset.simulator-controls").is_visible()  # iDEAL: the bank
+        page.get_by_role("button", name="Pay €12.50").click()
+    with step(page, name, "ideal-choose-bank"):
+        page.wait_for_url(re.compile(r"/docdata-sim/bank/ideal/\d+/choose/$"))
+        assert page.get_by_role("heading", level=1).inner_text() == "iDEAL — choose your bank"
+        page.get_by_role("radio", name="ING", exact=True).check()
+        page.get_by_role("button", name="Continue").click()
+    with step(page, name, "bank"):
+        page.wait_for_url(re.compile(r"/docdata-sim/bank/ideal/\d+/$"))
+        assert "ING" in page.inner_text("main")
+        page.get_by_label("Approve the payment").check()
+        page.get_by_role("button", name="Confirm").click()
+    with step(page, name, "thank-you"):
+        page.wait_for_url(re.compile(r"/checkout/thank-you/$"))
+        assert order.number in page.inner_text("h1")
+    assert_paid(order)
+
+
+@pytest.mark.urls("tests.checkout.urls_no_choice")
+def test_guest_pays_with_bancontact_chosen_by_its_name_in_the_menu(
+    page, live_server, product, simulator, request
+):
+    name = request.node.name
+    check_out_to_the_menu(page, live_server, product, name, method=None)
+    order = Order.objects.get()
+
+    with step(page, name, "pay-in-menu"):
+        tile = page.locator("label.tile", has_text="Bancontact")
+        assert tile.count() == 1 and "MISTERCASH" not in page.inner_text("main")
+        tile.click()
+        assert page.is_checked("input[name=method][value=MISTERCASH]")
+        assert page.locator("fieldset.simulator-controls").is_visible()
+        page.get_by_label("Paid (authorized and captured)").check()
+        page.get_by_role("button", name="Pay €12.50").click()
+    with step(page, name, "thank-you"):
+        page.wait_for_url(re.compile(r"/checkout/thank-you/$"))
+        assert order.number in page.inner_text("h1")
+    assert_paid(order)
+    assert order.sources.get().source_type.name  # paid by Bancontact at Docdata
+    [attempt] = simulator.order(order.sources.get().reference).attempts.all()
+    assert attempt.method == "MISTERCASH"
+
+
 def test_guest_cancels_in_the_menu_and_finds_the_basket_back(
     page, live_server, product, simulator, request
 ):
@@ -111,8 +157,7 @@ def test_guest_cancels_in_the_menu_and_finds_the_basket_back(
     check_out_to_the_menu(page, live_server, product, name)
 
     with step(page, name, "cancel-in-menu"):
-        page.check("input[name=outcome][value=cancelled]")
-        page.click("button[type=submit]")
+        page.get_by_role("button", name="Cancel and return to the shop").click()
     with step(page, name, "basket-back"):
         page.wait_for_url(re.compile(r"/basket/$"))
         assert "Your basket is back" in page.inner_text("#messages")

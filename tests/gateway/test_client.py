@@ -88,14 +88,16 @@ def menu_query(url: str) -> tuple[str, list[tuple[str, str]]]:
     return f"{parts.scheme}://{parts.netloc}{parts.path}", parse_qsl(parts.query)
 
 
-def test_menu_url_with_every_parameter():
-    url = DocdataClient().get_payment_menu_url(
-        ORDER_KEY, "nl-NL",
-        return_url_success="https://shop.example/return/?callback=SUCCESS&order_id=1",
-        return_url_pending="https://shop.example/return/?callback=PENDING",
-        return_url_canceled="https://shop.example/return/?callback=CANCELLED",
-        return_url_error="https://shop.example/return/?callback=ERROR",
-        default_pm="IDEAL", default_act=True, ideal_issuer_id="INGBNL2A")
+def test_menu_url_with_every_parameter(settings):
+    settings.DOCDATA_IDEAL_ISSUER_SELECTION = True  # the bank in the URL: deprecated
+    with pytest.warns(DeprecationWarning, match="ideal_issuer_id"):
+        url = DocdataClient().get_payment_menu_url(
+            ORDER_KEY, "nl-NL",
+            return_url_success="https://shop.example/return/?callback=SUCCESS&order_id=1",
+            return_url_pending="https://shop.example/return/?callback=PENDING",
+            return_url_canceled="https://shop.example/return/?callback=CANCELLED",
+            return_url_error="https://shop.example/return/?callback=ERROR",
+            default_pm="IDEAL", default_act=True, ideal_issuer_id="INGBNL2A")
     base, query = menu_query(url)
     assert base == "http://127.0.0.1:9/ps/menu"
     assert query == [

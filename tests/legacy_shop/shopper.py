@@ -29,8 +29,8 @@ ADDRESS = {
     "phone_number": "",
 }
 
-#: Paying in the menu: iDEAL, a bank, and the outcome "paid".
-PAY_WITH_IDEAL = {"method": "IDEAL", "issuer": "INGBNL2A", "outcome": "paid"}
+#: Paying in the menu: iDEAL (iDEAL 2.0: the bank is chosen on the iDEAL page).
+PAY_WITH_IDEAL = {"method": "IDEAL"}
 
 
 @dataclass
@@ -107,6 +107,10 @@ class Shopper:
     def pay(self, placed: Placed) -> requests.Response:
         """Pay in the menu and come back to the shop (its thank-you page)."""
         answer = self.pay_in_menu(placed, PAY_WITH_IDEAL)
+        ideal = self.visit(answer.headers["Location"])  # choose the bank on the iDEAL page
+        bank = self.visit(self.browser.submit(ideal, {"issuer": "INGBNL2A"})
+                          .headers["Location"])
+        answer = self.browser.submit(bank, {"outcome": "success"})  # approve at the bank
         assert answer.headers["Location"] == placed.menu_query["return_url_success"][0]
         return self.get(answer.headers["Location"])
 

@@ -49,7 +49,7 @@ def test_every_url_is_a_404_with_debug_off_unless_enabled(settings):
     settings.DEBUG = False
     settings.DOCDATA_SIMULATOR_ENABLED = False
     urls = every_url()
-    assert len(urls) == len(urlpatterns) == 7
+    assert len(urls) == len(urlpatterns) == 8  # with the iDEAL page
     anonymous, staff = Client(), staff_client()
     for url in urls:
         for browser in (anonymous, staff):

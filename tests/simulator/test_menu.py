@@ -39,10 +39,19 @@ def test_menu_to_return_url_and_notification(docdata_live_simulator, live_server
         page = browser.get(url)
         assert page.status_code == 200
         assert '<html lang="nl">' in page.text
-        for shown in ("shop_test", "EUR 12.34", "Tea pot", "Order MENU-1"):
+        for shown in ("shop_test", "€\xa012,34", "Tea pot", "<h1>Order MENU-1</h1>"):
             assert shown in page.text
-        answer = browser.submit(page, {"method": "IDEAL", "issuer": "INGBNL2A",
-                                       "outcome": "paid"})
+        assert 'name="issuer"' not in page.text.replace('type="hidden" name="issuer"', "")
+        # iDEAL 2.0: the menu sends the shopper to the iDEAL page, the bank is chosen there.
+        answer = browser.submit(page, {"method": "IDEAL"})
+        assert answer.status_code == 302 and "/choose/" in answer.headers["Location"]
+        ideal = browser.get(live_server.url + answer.headers["Location"])
+        assert ideal.status_code == 200 and "iDEAL" in ideal.text and "Rabobank" in ideal.text
+        answer = browser.submit(ideal, {"issuer": "INGBNL2A"})
+        assert answer.status_code == 302
+        bank = browser.get(live_server.url + answer.headers["Location"])
+        assert bank.status_code == 200 and "ING" in bank.text
+        answer = browser.submit(bank, {"outcome": "success"})
         assert answer.status_code == 302
         assert answer.headers["Location"] == f"{back}?callback=SUCCESS&order_id={key}"
         shop = browser.get(answer.headers["Location"])
@@ -56,6 +65,7 @@ def test_menu_to_return_url_and_notification(docdata_live_simulator, live_server
     assert notification.status_code == 200
     totals = client.status(key).totals
     assert (totals.acquirer_approved, totals.captured) == (1234, 1234)
+    assert client.status_extended(key).payments[0].extended.details["issuerId"] == "INGBNL2A"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -121,13 +131,31 @@ def test_get_changes_nothing_and_post_needs_the_csrf_token(client, browser):
 def test_default_pm_and_default_act_skip_the_choice(client, browser):
     key = create_order(client, "O-ACT")
     page = browser.get(client.get_payment_menu_url(
-        key, "en", default_pm="IDEAL", default_act=True, ideal_issuer_id="RABONL2U", **RETURNS))
-    assert "You pay with IDEAL" in page.text and "Rabobank" in page.text
+        key, "en", default_pm="IDEAL", default_act=True, **RETURNS))
+    assert "You pay with iDEAL." in page.text
     assert 'name="method" value="VISA"' not in page.text
-    answer = browser.submit(page, {"outcome": "paid"})
+    answer = browser.submit(page, {})
+    assert answer.status_code == 302 and answer.headers["Location"].endswith("/choose/")
+
+
+def test_an_old_ideal_issuer_id_goes_straight_to_the_bank(client, browser, settings):
+    settings.DOCDATA_IDEAL_ISSUER_SELECTION = True
+    key = create_order(client, "O-ISSUER")
+    with pytest.warns(DeprecationWarning, match="iDEAL 2.0"):
+        url = client.get_payment_menu_url(key, "en", default_pm="IDEAL", default_act=True,
+                                          ideal_issuer_id="RABONL2U", **RETURNS)
+    page = browser.get(url)
+    assert "You pay with iDEAL." in page.text and "Rabobank" in page.text
+    answer = browser.submit(page, {})
+    assert answer.status_code == 302 and "/choose/" not in answer.headers["Location"]
+    bank = browser.get(DEFAULT_HOST + answer.headers["Location"])
+    assert "Rabobank" in bank.text
+    answer = browser.submit(bank, {"outcome": "success"})
     assert answer.headers["Location"] == f"{SHOP}?callback=success"
     line = client.status_extended(key).payments[0]
     assert line.extended.details["issuerId"] == "RABONL2U"
+    assert line.authorization.status == "AUTHORIZED"
+    assert sum(c.amount for c in line.authorization.captures) == 1234  # iDEAL: paid
 
 
 def test_default_pm_preselects_the_method(client, browser):
@@ -136,11 +164,71 @@ def test_default_pm_preselects_the_method(client, browser):
     assert forms(page.text)[0]["fields"]["method"] == "VISA"
 
 
-def test_ideal_needs_a_bank(client, browser):
+@pytest.mark.parametrize("outcome,kind,status", [
+    ("success", "success", "AUTHORIZED"),
+    ("cancel", "canceled", "CANCELED"),
+    ("failure", "error", "AUTHORIZATION_FAILED"),
+])
+def test_ideal_in_the_menu_ends_at_the_bank(client, browser, outcome, kind, status):
+    key = create_order(client, f"O-IDEAL-{outcome}")
+    page = browser.get(client.get_payment_menu_url(key, "en", **RETURNS))
+    assert 'class="tiles"' in page.text and "<select" not in page.text  # no bank dropdown
+    ideal = browser.get(DEFAULT_HOST + browser.submit(page, {"method": "IDEAL"})
+                        .headers["Location"])
+    assert "iDEAL — choose your bank" in ideal.text
+    bank_page = browser.get(DEFAULT_HOST + browser.submit(ideal, {"issuer": "ABNANL2A"})
+                            .headers["Location"])
+    assert "ABN AMRO" in bank_page.text
+    answer = browser.submit(bank_page, {"outcome": outcome})
+    assert (answer.status_code, answer.headers["Location"]) == (302, f"{SHOP}?callback={kind}")
+    [line] = client.status_extended(key).payments
+    assert (line.payment_method, line.authorization.status) == ("IDEAL", status)
+
+
+def test_the_ideal_page_needs_a_bank_and_can_cancel(client, browser):
     key = create_order(client, "O-BANK")
     page = browser.get(client.get_payment_menu_url(key, "en", **RETURNS))
-    answer = browser.submit(page, {"method": "IDEAL", "outcome": "paid"})
-    assert answer.status_code == 400 and "Choose a bank" in answer.text
+    ideal = browser.get(DEFAULT_HOST + browser.submit(page, {"method": "IDEAL"})
+                        .headers["Location"])
+    assert browser.submit(ideal, {}).status_code == 400
+    assert browser.submit(ideal, {"issuer": "NOTABANK"}).status_code == 400
+    answer = browser.submit(ideal, {"cancel": "1"})
+    assert (answer.status_code, answer.headers["Location"]) == (302, f"{SHOP}?callback=canceled")
+    assert client.status(key).payments[0].authorization.status == "CANCELED"
+
+
+def test_the_menu_cancel_button_needs_no_method(client, browser):
+    key = create_order(client, "O-CANCEL")
+    page = browser.get(client.get_payment_menu_url(key, "en", **RETURNS))
+    answer = browser.submit(page, {"outcome": "cancelled"})
+    assert (answer.status_code, answer.headers["Location"]) == (302, f"{SHOP}?callback=canceled")
+    assert browser.submit(browser.get(page.url), {"outcome": "paid"}).status_code == 400
+
+
+@pytest.mark.parametrize("language,names,amount", [
+    ("en", ["Bank transfer", "SEPA direct debit", "Bancontact", "iDEAL", "PayPal"],
+     "€12.34"),
+    ("nl", ["Bancontact", "iDEAL", "PayPal"], "€\xa012,34"),
+])
+def test_the_menu_shows_method_names_and_amounts_in_the_shoppers_language(
+        client, browser, language, names, amount):
+    key = create_order(client, f"O-NAMES-{language}")
+    page = browser.get(client.get_payment_menu_url(key, language))
+    for name in names:
+        assert f'<span class="name">{name}' in page.text
+    assert f'<dd id="amount">{amount}</dd>' in page.text
+    assert ">MISTERCASH<" not in page.text and "EUR 12.34" not in page.text
+
+
+def test_the_dutch_menu_uses_the_dutch_method_names(client, browser):
+    from django.utils import translation
+
+    from oscar_docdata.methods import method_name
+    key = create_order(client, "O-NAMES-NL2")
+    page = browser.get(client.get_payment_menu_url(key, "nl"))
+    with translation.override("nl"):
+        for code in ("BANK_TRANSFER", "SEPA_DIRECT_DEBIT"):
+            assert f'<span class="name">{method_name(code)}' in page.text
 
 
 def test_without_return_url_the_merchants_default_then_a_page(client, browser, settings):
@@ -189,7 +277,9 @@ def test_a_started_payment_keeps_the_menu_open(client, browser):
     key = create_order(client, "O-START")
     client.start(key, IdealPayment("INGBNL2A"))
     page = browser.get(client.get_payment_menu_url(key, "en", **RETURNS))
-    answer = browser.submit(page, {"method": "IDEAL", "issuer": "INGBNL2A", "outcome": "paid"})
-    assert answer.status_code == 302
+    answer = browser.submit(page, {"method": "IDEAL"})
+    bank = browser.get(DEFAULT_HOST + answer.headers["Location"])  # its bank is known
+    answer = browser.submit(bank, {"outcome": "success"})
+    assert answer.headers["Location"] == f"{SHOP}?callback=success"
     [line] = client.status(key).payments  # the open attempt was completed, not a new one
     assert line.authorization.status == "AUTHORIZED"
