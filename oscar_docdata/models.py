@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from oscar_docdata.methods import method_name
 from oscar_docdata.querysets import DocdataOrderManager
 
 # Room for every ISO 4217 exponent up to 4 (KWD has 3, CLF 4).
@@ -213,7 +214,9 @@ class DocdataPayment(models.Model):
 
     def __str__(self) -> str:
         return " ".join(
-            str(part) for part in (self.display_id, self.payment_method, self.status) if part
+            str(part)
+            for part in (self.display_id, method_name(self.payment_method), self.status)
+            if part
         )
 
     @property
