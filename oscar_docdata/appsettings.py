@@ -42,6 +42,15 @@ DEFAULTS: dict[str, Any] = {
     # Payment methods: names shown for Docdata's method codes (code -> label), on top
     # of oscar_docdata.methods.METHOD_NAMES.
     "DOCDATA_PAYMENT_METHOD_LABELS": {},
+    # The live method list (checkouts with docdata_live_payment_methods, see
+    # oscar_docdata.method_list): seconds Docdata's listPaymentMethods answer is cached
+    # per merchant, profile and country; the most seconds one listPaymentMethods call
+    # may take (it runs after an order was created, never while a checkout page is
+    # built); and seconds a failed call (timeout, error) is remembered per merchant
+    # before the next try.
+    "DOCDATA_PAYMENT_METHODS_CACHE_SECONDS": 3600,
+    "DOCDATA_PAYMENT_METHODS_TIMEOUT": 2.0,
+    "DOCDATA_PAYMENT_METHODS_RETRY_SECONDS": 300,
     # Notifications (and the shopper's return): seconds between two status calls that
     # requests for one order cause (0: no limit, but requests that arrived before a call
     # started still share it), and how long a request waits for a call to share or for
