@@ -42,7 +42,6 @@ from django.db import transaction
 from django.utils.functional import Promise
 
 from oscar_docdata.appsettings import docdata_settings
-from oscar_docdata.gateway import transport
 
 try:
     from django.tasks import task
@@ -166,7 +165,9 @@ def refresh(scope: MethodScope, order_key: str) -> list[str] | None:
     if not cache.add(scope.refresh_key, order_key, timeout=max(int(timeout * 2) + 1, 10)):
         return None
     try:
+        # Here, not at import: starting the shop loads neither zeep nor requests.
         from oscar_docdata.facade import get_facade
+        from oscar_docdata.gateway import transport
 
         with transport.time_limit(timeout):
             found = get_facade().client_for(scope.merchant).list_payment_methods(order_key)

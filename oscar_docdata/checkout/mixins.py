@@ -174,8 +174,8 @@ class DocdataPaymentDetailsMixin:
         submission = self._docdata_submission or {}
         user = submission.get("user", self.request.user)
         facade = self.get_docdata_facade()
-        create_kwargs = self.get_docdata_create_payment_kwargs(order_number, total, submission)
         try:
+            create_kwargs = self.get_docdata_create_payment_kwargs(order_number, total, submission)
             order_key = facade.create_payment(order_number, total, user, **create_kwargs)
         except (DocdataError, ImproperlyConfigured) as error:
             logger.warning("Order %s: the Docdata order was not created: %s", order_number, error)
