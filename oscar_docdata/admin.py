@@ -20,6 +20,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from oscar_docdata.labels import CONFIDENCE_LEVELS, PAYMENT_STATUSES
+from oscar_docdata.methods import method_name
 from oscar_docdata.models import (
     DocdataMoneyRequest,
     DocdataOrder,
@@ -129,11 +130,19 @@ class StaffListAdmin(ReadOnlyMixin, admin.ModelAdmin):
         return Q(docdata_order__in=matching_order_ids(query))
 
 
-class DocdataPaymentInline(ReadOnlyMixin, admin.TabularInline):
+class MethodNameMixin:
+    """``method``: a payment's method by its name (the stored code when it has none)."""
+
+    @admin.display(description=_("payment method"), ordering="payment_method")
+    def method(self, payment: DocdataPayment) -> str:
+        return method_name(payment.payment_method) or "-"
+
+
+class DocdataPaymentInline(MethodNameMixin, ReadOnlyMixin, admin.TabularInline):
     model = DocdataPayment
     extra = 0
     fields = (
-        "payment_id", "legacy_payment_id", "payment_method", "status", "confidence_level",
+        "payment_id", "legacy_payment_id", "method", "status", "confidence_level",
         "currency", "amount_allocated", "amount_debited", "amount_refunded", "amount_chargeback",
         "updated",
     )
@@ -166,9 +175,9 @@ class DocdataOrderAdmin(StaffListAdmin):
 
 
 @admin.register(DocdataPayment)
-class DocdataPaymentAdmin(StaffListAdmin):
+class DocdataPaymentAdmin(MethodNameMixin, StaffListAdmin):
     list_display = (
-        "payment_id", "legacy_payment_id", "docdata_order", "payment_method", "status",
+        "payment_id", "legacy_payment_id", "docdata_order", "method", "status",
         "confidence_level",
         "amount_allocated", "amount_debited", "amount_refunded", "amount_chargeback",
         "currency", "updated",

@@ -110,6 +110,22 @@ SETTINGS: tuple[Setting, ...] = (
         "deprecated by the scheme: each use emits a ``DeprecationWarning``. Off, an "
         "``ideal_issuer_id`` given for the menu URL is left out with a logged warning.",
     ),
+    Setting(
+        "DOCDATA_PAYMENT_METHODS_CACHE_SECONDS", 3600,
+        "Seconds the answer of Docdata's ``listPaymentMethods`` is cached per merchant, "
+        "profile and country, for checkouts with ``docdata_live_payment_methods`` (see "
+        ":doc:`payment-methods`). Use a cache that all processes share.",
+    ),
+    Setting(
+        "DOCDATA_PAYMENT_METHODS_TIMEOUT", 2.0,
+        "The most seconds one ``listPaymentMethods`` call for the live method list may take. "
+        "It runs after an order was created, never while a checkout page is built.",
+    ),
+    Setting(
+        "DOCDATA_PAYMENT_METHODS_RETRY_SECONDS", 300,
+        "Seconds a failed ``listPaymentMethods`` call (a timeout, an error) is remembered per "
+        "merchant before the live method list is asked for again.",
+    ),
     # Notifications (and the shopper's return)
     Setting(
         "DOCDATA_NOTIFICATION_MIN_INTERVAL", 2.0,

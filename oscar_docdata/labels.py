@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 from oscar.templatetags.currency_filters import currency
 
+from oscar_docdata.methods import method_name
 from oscar_docdata.models import DocdataMoneyRequest, DocdataOrder
 
 #: A payment's (authorization) status as Docdata reports it.
@@ -78,10 +79,21 @@ TABLES = {
 }
 
 
+#: Tables answered by a function: "method" is a payment method's name
+#: (:func:`oscar_docdata.methods.method_name`, the shop's DOCDATA_PAYMENT_METHOD_LABELS
+#: first).
+NAMERS = {
+    "method": method_name,
+}
+
+
 def label(table: str, code: object) -> str:
-    """The label of ``code`` in ``table`` (one of :data:`TABLES`), else the code itself."""
+    """The label of ``code`` in ``table`` (one of :data:`TABLES` or :data:`NAMERS`), else
+    the code itself."""
     if code in (None, ""):
         return ""
+    if table in NAMERS:
+        return NAMERS[table](code)
     code = str(code)
     labels = TABLES[table]
     found = labels.get(code)

@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from oscar_docdata.configured_facade import get_facade
+from oscar_docdata.methods import method_name
 from oscar_docdata.querysets import DocdataOrderManager
 from oscar_docdata.status import Status
 
@@ -204,7 +205,9 @@ class DocdataPayment(models.Model):
 
     def __str__(self) -> str:
         return " ".join(
-            str(part) for part in (self.display_id, self.payment_method, self.status) if part
+            str(part)
+            for part in (self.display_id, method_name(self.payment_method), self.status)
+            if part
         )
 
     @property

@@ -2,11 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from django import forms
-from django.utils.functional import Promise
+from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
+
+from oscar_docdata.methods import method_name
+
+#: A shop's entry in ``docdata_payment_methods``: a Docdata method code (named by
+#: :mod:`oscar_docdata.methods`), or a ``(code, label)`` pair whose label wins.
+MethodEntry = str | tuple[str, str | Promise]
+
+#: The name of a code in the language active when it is shown.
+lazy_method_name = lazy(method_name, str)
+
+
+def payment_method_choices(methods: Iterable[MethodEntry]) -> list[tuple[str, str | Promise]]:
+    """``(code, label)`` choices for ``methods``: codes get their names, pairs stay."""
+    choices: list[tuple[str, str | Promise]] = []
+    for entry in methods:
+        if isinstance(entry, str):
+            choices.append((entry, lazy_method_name(entry)))
+        else:
+            code, label = entry
+            choices.append((code, label if label not in (None, "") else lazy_method_name(code)))
+    return choices
 
 
 class PaymentMethodForm(forms.Form):
@@ -18,6 +39,17 @@ class PaymentMethodForm(forms.Form):
         error_messages={"required": _("Please choose how you would like to pay.")},
     )
 
-    def __init__(self, methods: Sequence[tuple[str, str | Promise]], *args, **kwargs):
+    def __init__(self, methods: Sequence[MethodEntry], *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["payment_method"].choices = list(methods)
+        self.fields["payment_method"].choices = payment_method_choices(methods)
+
+    @property
+    def chosen_label(self) -> str:
+        """The label of the valid choice (the preview shows it), else ""."""
+        if not (self.is_bound and self.is_valid()):
+            return ""
+        chosen = self.cleaned_data["payment_method"]
+        for code, label in self.fields["payment_method"].choices:
+            if code == chosen:
+                return str(label)
+        return method_name(chosen)

@@ -7,7 +7,8 @@ Use it in a forked checkout app::
     from oscar_docdata.checkout import DocdataPaymentDetailsMixin
 
     class PaymentDetailsView(DocdataPaymentDetailsMixin, views.PaymentDetailsView):
-        docdata_payment_methods = (("IDEAL", "iDEAL"), ("VISA", "Visa"))  # optional
+        docdata_payment_methods = ("IDEAL", "VISA")  # optional; names: oscar_docdata.methods
+        docdata_live_payment_methods = True  # optional: only what Docdata offers
 
 On "place order" the view
 
@@ -17,6 +18,12 @@ On "place order" the view
    the menu, with a payment Source of type "Docdata" whose reference is the order key;
 3. redirects to the payment menu, opening the customer's chosen method (``default_pm``)
    when ``docdata_payment_methods`` let them choose one.
+
+``docdata_payment_methods`` lists Docdata method codes, named by
+:func:`oscar_docdata.methods.method_name` (``DOCDATA_PAYMENT_METHOD_LABELS`` overrides),
+or ``(code, label)`` pairs whose label wins. With ``docdata_live_payment_methods`` the
+choice follows what Docdata's ``listPaymentMethods`` offers for the shop's merchant,
+profile and the shopper's country (see :mod:`oscar_docdata.method_list`).
 
 When the Docdata order cannot be created, the preview page shows what went wrong and
 the basket is given back. When the Oscar order cannot be placed after the Docdata order
@@ -39,9 +46,16 @@ from django.utils.functional import Promise
 from django.utils.translation import get_language
 from oscar.core.loading import get_model
 
+from oscar_docdata import method_list
+from oscar_docdata.appsettings import docdata_settings
 from oscar_docdata.checkout.conf import EMAIL_WHEN_PLACED, confirmation_email_when
 from oscar_docdata.checkout.errors import DocdataCheckoutError, customer_message
-from oscar_docdata.checkout.forms import PaymentMethodForm
+from oscar_docdata.checkout.forms import (
+    MethodEntry,
+    PaymentMethodForm,
+    lazy_method_name,
+    payment_method_choices,
+)
 from oscar_docdata.checkout.sources import docdata_source_type
 from oscar_docdata.configured_facade import get_facade
 from oscar_docdata.exceptions import DocdataError
@@ -58,9 +72,16 @@ class DocdataPaymentDetailsMixin:
     template_name = "oscar_docdata/checkout/payment_details.html"
     template_name_preview = "oscar_docdata/checkout/preview.html"
 
-    #: ``(method, label)`` pairs the customer picks from on the payment details page;
-    #: the pick opens that method in the menu. Empty: the menu offers every method.
-    docdata_payment_methods: Sequence[tuple[str, str | Promise]] = ()
+    #: The methods the customer picks from on the payment details page: Docdata codes
+    #: (``"IDEAL"``, named by oscar_docdata.methods) or ``(code, label)`` pairs; the pick
+    #: opens that method in the menu. Empty: the menu offers every method.
+    docdata_payment_methods: Sequence[MethodEntry] = ()
+
+    #: Offer what Docdata's listPaymentMethods answered for the merchant, profile and
+    #: country of this checkout's orders (cached; see oscar_docdata.method_list): the
+    #: configured methods Docdata offers, in their order, or without configured methods
+    #: every method Docdata offers. Until Docdata's answer is known: the configured list.
+    docdata_live_payment_methods: bool = False
 
     #: Set while placing an order: the Docdata order key and the chosen method.
     docdata_order_key: str | None = None
@@ -69,12 +90,37 @@ class DocdataPaymentDetailsMixin:
     _docdata_facade: Any = None
     _docdata_submission: dict[str, Any] | None = None
     _docdata_error: DocdataCheckoutError | None = None
+    _docdata_create_kwargs: dict[str, Any] | None = None
     _payment_method_form: PaymentMethodForm | None = None
 
     # --- choosing a method -----------------------------------------------------------------
 
     def get_docdata_payment_methods(self) -> list[tuple[str, str | Promise]]:
-        return list(self.docdata_payment_methods)
+        """The ``(code, label)`` choices of the payment details page."""
+        configured = payment_method_choices(self.docdata_payment_methods)
+        if not self.docdata_live_payment_methods:
+            return configured
+        live = method_list.cached_methods(self.get_docdata_method_scope())
+        return method_list.offered(configured, live, lazy_method_name)
+
+    def get_docdata_method_scope(self) -> method_list.MethodScope:
+        """Merchant, profile and country of the order this checkout would create.
+
+        The facade's merchant, ``DOCDATA_PROFILE`` and the country of the billing (else
+        shipping) address. Override it too when ``get_docdata_create_payment_kwargs``
+        passes another ``merchant_name`` or ``profile``.
+        """
+        address = None
+        basket = getattr(self.request, "basket", None)
+        try:
+            shipping_address = self.get_shipping_address(basket)
+            address = self.get_billing_address(shipping_address) or shipping_address
+        except Exception:  # no address yet (or a shop's own session): no country
+            logger.debug("No checkout address for Docdata's method list", exc_info=True)
+        country = getattr(getattr(address, "country", None), "iso_3166_1_a2", None)
+        return method_list.MethodScope.of(
+            getattr(self.get_docdata_facade(), "merchant_name", None), None, country
+        )
 
     def get_payment_method_form(self, data: Any = None) -> PaymentMethodForm | None:
         """The method choice, or None when the shop lets the menu offer every method."""
@@ -129,17 +175,14 @@ class DocdataPaymentDetailsMixin:
         user = submission.get("user", self.request.user)
         facade = self.get_docdata_facade()
         try:
-            order_key = facade.create_payment(
-                order_number,
-                total,
-                user,
-                **self.get_docdata_create_payment_kwargs(order_number, total, submission),
-            )
+            create_kwargs = self.get_docdata_create_payment_kwargs(order_number, total, submission)
+            order_key = facade.create_payment(order_number, total, user, **create_kwargs)
         except (DocdataError, ImproperlyConfigured) as error:
             logger.warning("Order %s: the Docdata order was not created: %s", order_number, error)
             self._docdata_error = DocdataCheckoutError(customer_message(error))
             raise self._docdata_error from error
         self.docdata_order_key = order_key
+        self._docdata_create_kwargs = create_kwargs
         self.add_payment_source(
             Source(
                 source_type=source_type,
@@ -148,6 +191,23 @@ class DocdataPaymentDetailsMixin:
                 reference=order_key,
             )
         )
+
+    def schedule_docdata_method_refresh(self, order_key: str, kwargs: dict[str, Any]) -> None:
+        """Refresh the cached method list from the order just placed, when it is old.
+
+        With the immediate task backend the call runs when the order is committed, before
+        the redirect to the menu, for at most DOCDATA_PAYMENT_METHODS_TIMEOUT seconds.
+        """
+        merchant = kwargs.get("merchant_name") or getattr(
+            self.get_docdata_facade(), "merchant_name", None
+        )
+        profile = kwargs.get("profile") or docdata_settings.DOCDATA_PROFILE
+        country = (
+            DocdataOrder.objects.filter(order_key=order_key)
+            .values_list("country", flat=True).first()
+        )
+        method_list.schedule_refresh(method_list.MethodScope.of(merchant, profile, country),
+                                     order_key)
 
     def get_docdata_create_payment_kwargs(
         self, order_number: str, total: Any, submission: dict[str, Any]
@@ -176,10 +236,18 @@ class DocdataPaymentDetailsMixin:
         """Place the order, its Source and the basket's submission in one transaction."""
         try:
             with transaction.atomic():
-                return super().handle_order_placement(order_number, *args, **kwargs)
+                response = super().handle_order_placement(order_number, *args, **kwargs)
         except Exception:
             self.discard_docdata_order()
             raise
+        if self.docdata_live_payment_methods and self.docdata_order_key:
+            try:
+                self.schedule_docdata_method_refresh(
+                    self.docdata_order_key, self._docdata_create_kwargs or {}
+                )
+            except Exception:  # the order is placed: the method list must not undo that
+                logger.exception("The refresh of Docdata's payment methods failed")
+        return response
 
     def discard_docdata_order(self) -> None:
         """Forget the Docdata order of an Oscar order that could not be placed."""

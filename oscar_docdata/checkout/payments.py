@@ -8,6 +8,9 @@ processes, after a missed signal) never records anything twice:
   acquirer approved; a bank transfer the shopper has yet to make allocates nothing),
   debited = captured, refunded = refunded + charged back (Oscar's Source has no
   chargeback column; the Transactions tell the two apart);
+- the Source's label (Oscar's "customer-friendly label"): the names of the methods the
+  money came with (``"iDEAL"``, ``"Visa, iDEAL"``), in the shopper's language (the
+  Docdata order's), once a payment authorized or captured money;
 - one Transaction per Docdata payment event: "Authorise" per authorized payment,
   "Debit" per capture, "Refund" per refund, "Chargeback" per chargeback, referenced
   ``<payment id>``, ``<payment id>:capture:<n>`` … (n counts the payment's captures
@@ -23,15 +26,19 @@ currency, which carries that payment's own amount and says its currency in ``sta
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from oscar.core.loading import get_model
 
 from oscar_docdata import status as statuses
 from oscar_docdata.checkout.sources import source_for
+from oscar_docdata.methods import method_name
 from oscar_docdata.models import DocdataOrder, DocdataPayment
 
 PaymentEvent = get_model("order", "PaymentEvent")
@@ -43,6 +50,8 @@ AUTHORISE, DEBIT, REFUND = Transaction.AUTHORISE, Transaction.DEBIT, Transaction
 CHARGEBACK = "Chargeback"
 
 PAID, REFUNDED, CHARGED_BACK, CANCELLED = "Paid", "Refunded", "Charged back", "Cancelled"
+
+SOURCE_LABEL_LENGTH = get_model("payment", "Source")._meta.get_field("label").max_length
 
 #: (key in DocdataPayment.lines, Transaction type, the Docdata status that counts).
 LINE_KINDS = (
@@ -73,14 +82,18 @@ def sync_payments(order: Any, docdata_order: DocdataOrder, source: Any = None) -
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("sync_payments() must run inside transaction.atomic()")
-    amounts = source_amounts(docdata_order)
+    payments = list(docdata_order.payments.all())
+    amounts: dict[str, Any] = dict(source_amounts(docdata_order))
+    label = source_label(docdata_order, payments)
+    if label:
+        amounts["label"] = label
     created = False
     if source is None:
         source, created = source_for(order, docdata_order, **amounts)
     sync = PaymentSync()
     sync.source_changed = created or update_source_amounts(source, amounts)
     # A Source created now has no Transactions yet: nothing to read.
-    sync.transactions = record_transactions(source, docdata_order.payments.all(),
+    sync.transactions = record_transactions(source, payments,
                                             recorded=set() if created else None)
     sync.events = record_payment_events(order, docdata_order)
     return sync
@@ -94,6 +107,20 @@ def source_amounts(docdata_order: DocdataOrder) -> dict[str, Decimal]:
         "amount_debited": docdata_order.total_captured,
         "amount_refunded": docdata_order.total_refunded + docdata_order.total_charged_back,
     }
+
+
+def source_label(docdata_order: DocdataOrder, payments: Iterable[DocdataPayment]) -> str:
+    """The names of the methods of the payments that authorized or captured money, in
+    the order's language; "" while none did (the label is then left as it is)."""
+    codes = dict.fromkeys(
+        payment.payment_method for payment in payments
+        if payment.payment_method and (payment.amount_allocated > 0 or payment.amount_debited > 0)
+    )
+    if not codes:
+        return ""
+    with translation.override(docdata_order.language or settings.LANGUAGE_CODE):
+        text = ", ".join(method_name(code) for code in codes)
+    return text[:SOURCE_LABEL_LENGTH]
 
 
 def update_source_amounts(source: Any, amounts: dict[str, Decimal]) -> bool:

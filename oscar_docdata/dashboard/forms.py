@@ -16,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 
 from oscar_docdata.interface import Interface
 from oscar_docdata.labels import money
+from oscar_docdata.methods import method_name
 from oscar_docdata.models import DocdataOrder, DocdataPayment
 from oscar_docdata.money import currency_exponent
 from oscar_docdata.querysets import configured_merchants
@@ -148,7 +149,7 @@ class AmountForm(ConfirmForm):
         self.fields["payment"].choices = [
             ("", _("All payments")),
             *(
-                (payment.payment_id, f"{payment.display_id} {payment.payment_method} "
+                (payment.payment_id, f"{payment.display_id} {method_name(payment.payment_method)} "
                  f"({money(left, payment.currency or order.currency)})")
                 for payment, left in self.open_payments
             ),

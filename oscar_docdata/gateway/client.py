@@ -158,7 +158,7 @@ class DocdataClient(LegacyClientAPI):
     def _call(self, operation: str, payload: dict[str, Any], reader: Callable[..., T],
               subject: str, info: IntegrationInfo | None = None) -> T:
         """Send ``operation`` once and read its reply; log the event."""
-        timeout = docdata_settings.DOCDATA_TIMEOUT
+        timeout = transport.call_timeout()
         full_payload = self._payload(payload, info)
         secrets = secrets_in(full_payload)
         context = {"operation": operation, "merchant": self.merchant_name, "subject": subject}

@@ -17,6 +17,7 @@ could be), and redirects are not followed.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import os
 import threading
@@ -134,6 +135,38 @@ class ReplyTooLarge(ReplyLimitExceeded):
     """The reply is (or declares to be) larger than DOCDATA_MAX_REPLY_BYTES."""
 
 
+#: The limit of :func:`time_limit` in force on this thread (or task), if any.
+_time_limit: contextvars.ContextVar[float | None] = contextvars.ContextVar(
+    "docdata_time_limit", default=None)
+
+
+def _shorter(value: float | None, limit: float | None) -> float | None:
+    if limit is None:
+        return value
+    return limit if value is None else min(value, limit)
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Calls inside the block take at most ``seconds`` (connect, every read and the whole
+    exchange), or less when DOCDATA_TIMEOUT / DOCDATA_DEADLINE say less.
+
+    For calls a page could wait for that may simply be skipped when Docdata is slow
+    (the live payment method list, :mod:`oscar_docdata.method_list`).
+    """
+    token = _time_limit.set(float(seconds))
+    try:
+        yield
+    finally:
+        _time_limit.reset(token)
+
+
+def call_timeout() -> float | None:
+    """The connect and per-read timeout of a call starting now (DOCDATA_TIMEOUT, or the
+    shorter :func:`time_limit` in force)."""
+    return _shorter(docdata_settings.DOCDATA_TIMEOUT, _time_limit.get())
+
+
 class CallLimits:
     """The limits of one call, read from the settings when the call starts.
 
@@ -150,10 +183,10 @@ class CallLimits:
 
     @classmethod
     def from_settings(cls) -> CallLimits:
-        timeout = docdata_settings.DOCDATA_TIMEOUT
+        timeout = call_timeout()
         budget = docdata_settings.DOCDATA_DEADLINE
-        return cls(timeout, timeout if budget is None else budget,
-                   docdata_settings.DOCDATA_MAX_REPLY_BYTES or None)
+        budget = _shorter(timeout if budget is None else budget, _time_limit.get())
+        return cls(timeout, budget, docdata_settings.DOCDATA_MAX_REPLY_BYTES or None)
 
     def per_read(self) -> float | None:
         """The socket timeout of the next read: the timeout, or what is left if less."""

@@ -2,7 +2,9 @@
 
 ``{% load docdata_labels %}`` then ``{{ payment.status|docdata_label:"payment" }}``.
 
-Tables: payment, line, confidence, order, request, kind (see :mod:`oscar_docdata.labels`).
+Tables: payment, line, confidence, order, request, kind, and method (a payment method's
+name: ``{{ payment.payment_method|docdata_label:"method" }}``; see
+:mod:`oscar_docdata.labels`).
 """
 
 from __future__ import annotations

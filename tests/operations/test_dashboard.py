@@ -169,7 +169,7 @@ def test_detail_shows_totals_payment_lines_and_history(staff_client, order, docd
 
     assert page.status_code == 200
     html = page.content.decode()
-    for text in ("€25.00", "€5.00", "€3.00", str(PAYMENT), "IDEAL", "Authorized",
+    for text in ("€25.00", "€5.00", "€3.00", str(PAYMENT), "<td>iDEAL</td>", "Authorized",
                  "CAP-1", "REF-1", "CB-1", "FRAUD", order.order_key, order.merchant_order_id,
                  "Capture: €25.00 — done", "Refund: €5.00 — done",
                  "Chargeback: €3.00 — charged back"):

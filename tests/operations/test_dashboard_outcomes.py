@@ -304,6 +304,6 @@ def test_the_refund_form_offers_what_is_available_in_one_format(staff_client, pa
     html = page.content.decode()
     assert "€21.00" in html  # available: the pending refund is subtracted
     choices = dict(page.context["form"].fields["payment"].choices)
-    assert choices[PAYMENT] == f"{PAYMENT} IDEAL (€21.00)"
+    assert choices[PAYMENT] == f"{PAYMENT} iDEAL (€21.00)"
     response = staff_client.post(url("refund", paid), form(amount="21.01"))
     assert response.context["form"].errors["amount"] == ["At most €21.00 is available."]
