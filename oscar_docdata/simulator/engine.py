@@ -40,20 +40,17 @@ money twice. Back Office events (the ``capture``/``refund`` actions) book CAPTUR
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Iterable
-from datetime import timedelta
-from decimal import Decimal
+from collections.abc import Callable
 
-from django.db import IntegrityError, connections, router, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from oscar_docdata.money import from_minor_units, to_minor_units
-
-from . import accounts, methods, notifications, totals
+from . import accounts, methods, totals
 from .conf import sim_settings
-from .models import Capture, Chargeback, Counter, PaymentAttempt, Refund, SimulatedOrder
+from .errors import SimulationError
+from .ledger import add_capture, ensure_positive, moving
+from .models import Counter, PaymentAttempt, SimulatedOrder
 from .reads import attempts_of
 
 #: Statuses of an attempt that is not finished yet.
@@ -67,23 +64,8 @@ IN_PROGRESS = frozenset({
     "AUTHORIZATION_REQUESTED",
 })
 
-#: Statuses of a capture or refund whose money is on its way (not in the totals yet).
-PENDING_MONEY = frozenset({"NEW", "STARTED"})
-#: Statuses of a capture or refund that takes its amount off what is still available.
-MOVING_MONEY = PENDING_MONEY | {"CAPTURED"}
-
 OUTCOMES = ("paid", "authorized", "pending", "cancelled", "failed")
-#: Explicit ends of pending captures and refunds: action → the status it sets.
-PENDING_ACTIONS = {"settle-pending": "CAPTURED", "fail-pending": "FAILED",
-                   "cancel-pending": "CANCELED"}
-ACTIONS = ("pay", "authorize", "capture", "refund", "chargeback", "reverse", "cancel",
-           "expire", "fail", *PENDING_ACTIONS)
-
 _PAYMENT_ID_COUNTER = "payment_id"
-
-
-class SimulationError(ValueError):
-    """The order's state does not allow the action; the message says why."""
 
 
 # --- keys and ids -------------------------------------------------------------------
@@ -124,46 +106,8 @@ def set_next_payment_id(value: int) -> None:
 # --- reading ------------------------------------------------------------------------
 
 
-def locked(order_key: str) -> SimulatedOrder:
-    """The order, its row (not its merchant's) locked until the end of the transaction."""
-    database = connections[router.db_for_write(SimulatedOrder)]
-    # A plain FOR UPDATE would lock the joined merchant row too, and so serialise every
-    # operation of the merchant; OF needs support (not MariaDB; SQLite locks the file).
-    of = ("self",) if database.features.has_select_for_update_of else ()
-    return (SimulatedOrder.objects.select_for_update(of=of).select_related("merchant")
-            .get(order_key=order_key))
-
-
 def order_totals(order: SimulatedOrder) -> totals.Totals:
     return totals.compute(order, attempts_of(order))
-
-
-def captured(attempt: PaymentAttempt) -> int:
-    return sum(c.amount for c in attempt.captures.all() if c.status == "CAPTURED")
-
-
-def refunded(attempt: PaymentAttempt) -> int:
-    return sum(r.amount for r in attempt.refunds.all() if r.status == "CAPTURED")
-
-
-def charged_back(attempt: PaymentAttempt) -> int:
-    return sum(c.amount for c in attempt.chargebacks.all() if c.status == "CHARGED")
-
-
-def _moving(lines: Iterable) -> int:
-    return sum(line.amount for line in lines if line.status in MOVING_MONEY)
-
-
-def capturable(attempt: PaymentAttempt) -> int:
-    """Authorized minus every capture that is done or under way."""
-    if attempt.status != "AUTHORIZED":
-        return 0
-    return attempt.amount - _moving(attempt.captures.all())
-
-
-def refundable(attempt: PaymentAttempt) -> int:
-    """Captured minus every refund that is done or under way."""
-    return captured(attempt) - _moving(attempt.refunds.all())
 
 
 def remaining(order: SimulatedOrder) -> int:
@@ -171,10 +115,6 @@ def remaining(order: SimulatedOrder) -> int:
     current = order_totals(order)
     covered = current.shopper_pending + current.acquirer_pending + current.acquirer_approved
     return max(order.amount - covered, 0)
-
-
-def money(amount: int, currency: str) -> str:
-    return f"{currency} {from_minor_units(amount, currency)}"
 
 
 # --- checks -------------------------------------------------------------------------
@@ -193,32 +133,6 @@ def ensure_method(order: SimulatedOrder, method: str) -> None:
             _("Payment method %(method)s is not in profile %(profile)s.")
             % {"method": method, "profile": order.profile}
         )
-
-
-def _positive(amount: int | None) -> None:
-    if amount is not None and amount <= 0:
-        raise SimulationError(_("The amount must be positive."))
-
-
-def _pending_note(message: str, lines: Iterable, attempt: PaymentAttempt) -> str:
-    """``message``, plus how much of it is still pending (so not in the totals yet)."""
-    text = message % {"id": attempt.payment_id}
-    pending = sum(line.amount for line in lines if line.status in PENDING_MONEY)
-    if pending:
-        text += " " + _("%(amount)s of it is still pending.") % {
-            "amount": money(pending, attempt.currency)}
-    return text
-
-
-def _within(attempt: PaymentAttempt, amount: int | None, available: int, too_much: str) -> int:
-    """``amount`` (default: all ``available``), refused with ``too_much`` beyond it."""
-    amount = available if amount is None else amount
-    if amount > available:
-        raise SimulationError(
-            too_much % {"amount": money(amount, attempt.currency),
-                        "available": money(available, attempt.currency),
-                        "id": attempt.payment_id})
-    return amount
 
 
 # --- changes of one attempt (no notification: callers notify once) --------------------
@@ -260,178 +174,10 @@ def default_details(order: SimulatedOrder, method: str, issuer: str | None = Non
                                 issuer=issuer)
 
 
-def booking_status(requested: bool) -> str:
-    """The status a new capture or refund starts in: NEW when ``requested`` over SOAP
-    (unless DOCDATA_SIMULATOR_SETTLE_SECONDS is 0), CAPTURED for Back Office events."""
-    if requested and sim_settings.DOCDATA_SIMULATOR_SETTLE_SECONDS != 0:
-        return "NEW"
-    return "CAPTURED"
-
-
-def add_capture(attempt: PaymentAttempt, amount: int | None = None, *, reference: str = "",
-                description: str = "", requested: bool = False) -> Capture:
-    """Book a capture; ``requested``: by a SOAP request, so it starts pending."""
-    _positive(amount)
-    available = capturable(attempt)
-    if attempt.status != "AUTHORIZED":
-        raise SimulationError(_("Payment %(id)s is not authorized (status %(status)s).")
-                              % {"id": attempt.payment_id, "status": attempt.status})
-    if available <= 0:
-        raise SimulationError(_pending_note(
-            _("Payment %(id)s has nothing left to capture."), attempt.captures.all(), attempt))
-    amount = _within(
-        attempt, amount, available,
-        _("Cannot capture %(amount)s: only %(available)s is left on payment %(id)s."))
-    return Capture.objects.create(attempt=attempt, status=booking_status(requested),
-                                  amount=amount, currency=attempt.currency,
-                                  reference=reference[:35],
-                                  reason=description[:250])
-
-
-def add_refund(attempt: PaymentAttempt, amount: int | None = None, *,
-               reference: str = "", description: str = "", requested: bool = False) -> Refund:
-    """Book a refund; ``requested``: by a SOAP request, so it starts pending."""
-    _positive(amount)
-    if captured(attempt) <= 0:
-        raise SimulationError(_pending_note(
-            _("Payment %(id)s has no capture to refund."), attempt.captures.all(), attempt))
-    available = refundable(attempt)
-    if available <= 0:
-        raise SimulationError(_pending_note(
-            _("Payment %(id)s is refunded in full already."), attempt.refunds.all(), attempt))
-    amount = _within(
-        attempt, amount, available,
-        _("Cannot refund %(amount)s: only %(available)s of payment %(id)s is refundable."))
-    return Refund.objects.create(attempt=attempt, status=booking_status(requested),
-                                 amount=amount, currency=attempt.currency,
-                                 reference=reference[:35],
-                                 reason=description[:250])
-
-
-def add_chargeback(attempt: PaymentAttempt, amount: int | None = None, *,
-                   reason: str = "Simulated chargeback") -> Chargeback:
-    _positive(amount)
-    available = captured(attempt) - refunded(attempt) - charged_back(attempt)
-    if available <= 0:
-        raise SimulationError(_("Payment %(id)s has nothing captured to charge back.")
-                              % {"id": attempt.payment_id})
-    amount = _within(
-        attempt, amount, available,
-        _("Cannot charge back %(amount)s: only %(available)s is left on payment %(id)s."))
-    number = attempt.chargebacks.count() + 1
-    return Chargeback.objects.create(attempt=attempt, status="CHARGED", amount=amount,
-                                     currency=attempt.currency,
-                                     reference=f"CB{attempt.payment_id}-{number}"[:35],
-                                     reason=reason[:250])
-
-
-def add_reversal(attempt: PaymentAttempt, amount: int | None = None, *,
-                 reason: str = "Simulated reversal") -> PaymentAttempt:
-    _positive(amount)
-    if attempt.status != "AUTHORIZED":
-        raise SimulationError(_("Payment %(id)s is not authorized (status %(status)s).")
-                              % {"id": attempt.payment_id, "status": attempt.status})
-    if attempt.reversal_amount is not None:
-        raise SimulationError(_("Payment %(id)s is reversed already.")
-                              % {"id": attempt.payment_id})
-    amount = attempt.amount if amount is None else amount
-    if amount > attempt.amount:
-        raise SimulationError(_("Cannot reverse more than the authorized amount."))
-    attempt.reversal_amount = amount
-    attempt.reversal_reason = reason[:250]
-    attempt.save(update_fields=["reversal_amount", "reversal_reason", "updated"])
-    return attempt
-
-
-# --- captures and refunds on their way -------------------------------------------------
-
-
-def _money_lines(attempts: Iterable[PaymentAttempt]) -> list:
-    """Every capture and refund of ``attempts``, captures first."""
-    attempts = list(attempts)
-    return ([c for a in attempts for c in a.captures.all()]
-            + [r for a in attempts for r in a.refunds.all()])
-
-
-def _due_status(line, now) -> str:
-    """What ``line``'s age makes of it (never back: only NEW → STARTED → CAPTURED)."""
-    seconds = sim_settings.DOCDATA_SIMULATOR_SETTLE_SECONDS
-    if seconds is None:
-        return line.status
-    age = now - line.created
-    if age >= timedelta(seconds=float(seconds)):
-        return "CAPTURED"
-    if age >= timedelta(seconds=float(seconds) / 2) and line.status == "NEW":
-        return "STARTED"
-    return line.status
-
-
-def advance_money(order: SimulatedOrder, attempts: list[PaymentAttempt] | None = None) -> bool:
-    """Promote the (locked) order's pending captures and refunds that are due by age.
-
-    ``attempts``: the order's attempts with their lines prefetched (updated in place).
-    True when a line became CAPTURED: the caller must then notify the merchant.
-    """
-    if sim_settings.DOCDATA_SIMULATOR_SETTLE_SECONDS is None:
-        return False
-    now = timezone.now()
-    settled = False
-    for line in _money_lines(attempts_of(order) if attempts is None else attempts):
-        if line.status not in PENDING_MONEY:
-            continue
-        status = _due_status(line, now)
-        if status != line.status:
-            line.status = status
-            line.save(update_fields=["status"])
-            settled = settled or status == "CAPTURED"
-    return settled
-
-
-def advance_and_notify(order: SimulatedOrder,
-                       attempts: list[PaymentAttempt] | None = None) -> bool:
-    """:func:`advance_money`, notifying the merchant when money became CAPTURED."""
-    settled = advance_money(order, attempts)
-    if settled:
-        notifications.order_changed(order)
-    return settled
-
-
-def advance_all() -> None:
-    """Promote what is due on every order with pending lines (the overview shows them)."""
-    if sim_settings.DOCDATA_SIMULATOR_SETTLE_SECONDS is None:
-        return
-    keys = set(SimulatedOrder.objects.filter(
-        attempts__captures__status__in=PENDING_MONEY).values_list("order_key", flat=True))
-    keys |= set(SimulatedOrder.objects.filter(
-        attempts__refunds__status__in=PENDING_MONEY).values_list("order_key", flat=True))
-    for key in sorted(keys):
-        with transaction.atomic():
-            advance_and_notify(locked(key))
-
-
-def end_pending(order: SimulatedOrder, status: str, reference: str | None = None,
-                reason: str = "") -> list:
-    """Give the order's pending captures and refunds (those with merchant ``reference``,
-    default all) their final ``status``: CAPTURED, FAILED or CANCELED."""
-    lines = [line for line in _money_lines(attempts_of(order))
-             if line.status in PENDING_MONEY and reference in (None, line.reference)]
-    if not lines:
-        if reference is None:
-            raise SimulationError(_("No capture or refund of this order is pending."))
-        raise SimulationError(_("No pending capture or refund has the reference "
-                                "%(reference)s.") % {"reference": reference})
-    for line in lines:
-        line.status = status
-        if reason:
-            line.reason = reason[:250]
-        line.save(update_fields=["status", "reason"])
-    return lines
-
-
 # --- order-level actions --------------------------------------------------------------
 
 
-def _latest(order: SimulatedOrder, condition: Callable[[PaymentAttempt], bool],
+def latest_attempt(order: SimulatedOrder, condition: Callable[[PaymentAttempt], bool],
             message: str) -> PaymentAttempt:
     for attempt in reversed(attempts_of(order)):
         if condition(attempt):
@@ -451,7 +197,7 @@ def authorize(order: SimulatedOrder, method: str | None = None, amount: int | No
               issuer: str | None = None) -> PaymentAttempt:
     """Authorize (and capture) the open attempt of ``method``, or a new one."""
     ensure_open(order)
-    _positive(amount)
+    ensure_positive(amount)
     attempt = _open_attempt(order, method)
     if attempt is None:
         method = method or "IDEAL"
@@ -508,7 +254,7 @@ def cancel(order: SimulatedOrder) -> str:
     if order.cancelled:
         return "ALREADY_CANCELED"
     attempts = attempts_of(order)
-    if any(_moving(a.captures.all()) > 0 for a in attempts):  # a capture under way too
+    if any(moving(a.captures.all()) > 0 for a in attempts):  # a capture under way too
         return "FAILED"
     result = "NO_PAYMENTS" if not attempts else "SUCCESS"
     for attempt in attempts:
@@ -525,7 +271,7 @@ def cancel(order: SimulatedOrder) -> str:
 def close(order: SimulatedOrder, *, expire: bool) -> list[PaymentAttempt]:
     """Docdata ends the order (cancelled or expired): open attempts become CANCELED."""
     attempts = attempts_of(order)
-    if any(_moving(a.captures.all()) > 0 for a in attempts):
+    if any(moving(a.captures.all()) > 0 for a in attempts):
         raise SimulationError(_("The order has captured payments (or captures under way): "
                                 "refund them instead."))
     if expire and order.expired:
@@ -562,142 +308,3 @@ def settle(order: SimulatedOrder, outcome: str, method: str | None = None,
     raise SimulationError(_("Unknown outcome %(outcome)s.") % {"outcome": outcome})
 
 
-# --- entry points that lock, change and notify ------------------------------------------
-
-
-def settle_order(order_key: str, outcome: str, method: str | None = None,
-                 amount: Decimal | None = None, *, currency: str | None = None,
-                 issuer: str | None = None) -> PaymentAttempt:
-    """Settle the order with ``order_key`` (``amount`` in major units) and notify."""
-    with transaction.atomic():
-        order = _locked_or_error(order_key)
-        minor = None if amount is None else _minor(amount, currency or order.currency)
-        attempt = settle(order, outcome, method, minor, currency=currency, issuer=issuer)
-        notifications.order_changed(order)
-    return attempt
-
-
-def perform(order_key: str, action: str, *, amount: Decimal | None = None,
-            method: str | None = None, reference: str | None = None,
-            reason: str | None = None) -> str:
-    """Run a later event (``docdata_simulate`` and the overview) and say what happened.
-
-    ``reference`` and ``reason`` apply to the ``*-pending`` actions only: the merchant
-    reference of the line(s) to end (default: every pending line) and a failure reason.
-    """
-    if action not in ACTIONS:
-        raise SimulationError(_("Unknown action %(action)s; choose one of %(actions)s.")
-                              % {"action": action, "actions": ", ".join(ACTIONS)})
-    with transaction.atomic():
-        order = _locked_or_error(order_key)
-        advance_money(order)  # notified below in any case
-        if action in PENDING_ACTIONS:
-            message = _do_end_pending(order, PENDING_ACTIONS[action], reference, reason)
-        else:
-            message = _ACTION_HANDLERS[action](order, amount, method)
-        notifications.order_changed(order)
-    return message
-
-
-def _locked_or_error(order_key: str) -> SimulatedOrder:
-    try:
-        return locked(order_key)
-    except SimulatedOrder.DoesNotExist:
-        raise SimulationError(_("Unknown order key %(key)s.") % {"key": order_key}) from None
-
-
-def _minor(amount: Decimal | str, currency: str) -> int:
-    try:
-        value = to_minor_units(amount, currency)
-    except ValueError as error:
-        raise SimulationError(_("%(amount)s is not an amount.") % {"amount": amount}) from error
-    _positive(value)
-    return value
-
-
-def _amount_in(attempt_or_order, amount: Decimal | None) -> int | None:
-    return None if amount is None else _minor(amount, attempt_or_order.currency)
-
-
-def _do_pay(order, amount, method, *, capture=True) -> str:
-    attempt = authorize(order, method, _amount_in(order, amount), capture=capture)
-    text = (_("Payment %(id)s (%(method)s) authorized and captured: %(amount)s.") if capture
-            else _("Payment %(id)s (%(method)s) authorized: %(amount)s."))
-    return text % {"id": attempt.payment_id, "method": attempt.method,
-                   "amount": money(attempt.amount, attempt.currency)}
-
-
-def _do_capture(order, amount, method) -> str:
-    attempt = _latest(order, lambda a: capturable(a) > 0 and method in (None, a.method),
-                      _("No authorized payment has anything left to capture."))
-    capture = add_capture(attempt, _amount_in(attempt, amount))
-    return _("Captured %(amount)s of payment %(id)s.") % {
-        "amount": money(capture.amount, capture.currency), "id": attempt.payment_id}
-
-
-def _do_refund(order, amount, method) -> str:
-    attempt = _latest(order, lambda a: refundable(a) > 0 and method in (None, a.method),
-                      _("No payment has a captured amount left to refund."))
-    refund = add_refund(attempt, _amount_in(attempt, amount))
-    return _("Refunded %(amount)s of payment %(id)s.") % {
-        "amount": money(refund.amount, refund.currency), "id": attempt.payment_id}
-
-
-def _do_chargeback(order, amount, method) -> str:
-    attempt = _latest(
-        order,
-        lambda a: captured(a) - refunded(a) - charged_back(a) > 0 and method in (None, a.method),
-        _("No payment has a captured amount left to charge back."))
-    chargeback = add_chargeback(attempt, _amount_in(attempt, amount))
-    return _("Charged back %(amount)s of payment %(id)s.") % {
-        "amount": money(chargeback.amount, chargeback.currency), "id": attempt.payment_id}
-
-
-def _do_reverse(order, amount, method) -> str:
-    attempt = _latest(
-        order,
-        lambda a: a.status == "AUTHORIZED" and a.reversal_amount is None
-        and method in (None, a.method),
-        _("No authorized payment can be reversed."))
-    add_reversal(attempt, _amount_in(attempt, amount))
-    return _("Reversed %(amount)s of payment %(id)s.") % {
-        "amount": money(attempt.reversal_amount, attempt.currency), "id": attempt.payment_id}
-
-
-def _do_close(order, amount, method, *, expire: bool) -> str:
-    closed = close(order, expire=expire)
-    ids = ", ".join(str(a.payment_id) for a in closed) or "-"
-    text = (_("Order expired; payments cancelled: %(ids)s.") if expire
-            else _("Order cancelled; payments cancelled: %(ids)s."))
-    return text % {"ids": ids}
-
-
-def _do_fail(order, amount, method) -> str:
-    attempt = finish_unpaid(order, "AUTHORIZATION_FAILED", method, _("Simulated failure"))
-    return _("Payment %(id)s (%(method)s) failed.") % {"id": attempt.payment_id,
-                                                     "method": attempt.method}
-
-
-def _do_end_pending(order, status, reference, reason) -> str:
-    if status == "FAILED" and not reason:
-        reason = _("Simulated failure")
-    lines = end_pending(order, status, reference or None, reason or "")
-    return " ".join(
-        (_("Capture %(amount)s of payment %(id)s is now %(status)s.") if isinstance(line, Capture)
-         else _("Refund %(amount)s of payment %(id)s is now %(status)s."))
-        % {"amount": money(line.amount, line.currency), "id": line.attempt.payment_id,
-           "status": status}
-        for line in lines)
-
-
-_ACTION_HANDLERS: dict[str, Callable[[SimulatedOrder, Decimal | None, str | None], str]] = {
-    "pay": _do_pay,
-    "authorize": lambda order, amount, method: _do_pay(order, amount, method, capture=False),
-    "capture": _do_capture,
-    "refund": _do_refund,
-    "chargeback": _do_chargeback,
-    "reverse": _do_reverse,
-    "cancel": lambda order, amount, method: _do_close(order, amount, method, expire=False),
-    "expire": lambda order, amount, method: _do_close(order, amount, method, expire=True),
-    "fail": _do_fail,
-}

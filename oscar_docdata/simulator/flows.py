@@ -21,7 +21,7 @@ from django.core import signing
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from . import engine, notifications
+from . import engine, ledger, notifications, reads
 from .conf import sim_settings
 from .engine import SimulationError
 from .models import PaymentAttempt
@@ -72,7 +72,7 @@ def awaiting_attempt(payment_id: int, method: str | None = None) -> PaymentAttem
         payment_id=payment_id).first()
     if attempt is None or (method and attempt.method != method):
         raise SimulationError(_("Unknown payment %(id)s.") % {"id": payment_id})
-    engine.locked(attempt.order.order_key)
+    reads.locked(attempt.order.order_key)
     attempt.refresh_from_db()
     if attempt.status != AWAITING:
         raise SimulationError(_("Payment %(id)s is not waiting for the shopper (status "
@@ -95,7 +95,7 @@ def start_ideal_in_menu(order_key: str, issuer: str | None,
     page. ``return_urls`` (success/canceled/error) are where the bank page ends.
     """
     with transaction.atomic():
-        order = engine.locked(order_key)
+        order = reads.locked(order_key)
         engine.ensure_open(order)
         engine.ensure_method(order, "IDEAL")
         attempt = next((a for a in reversed(engine.attempts_of(order))
@@ -144,7 +144,7 @@ def finish_ideal(payment_id: int, outcome: str) -> PaymentAttempt:
             attempt.save(update_fields=["details", "updated"])
         engine.set_status(attempt, status, reason=reason)
         if status == "AUTHORIZED" and MENU_RETURNS in attempt.details:
-            engine.add_capture(attempt)
+            ledger.add_capture(attempt)
         notifications.order_changed(attempt.order)
     return attempt
 

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from lxml import etree
 
-from . import accounts, engine, flows, methods, notifications, reads, totals
+from . import accounts, engine, flows, ledger, methods, notifications, reads, totals
 from .conf import sim_settings
 from .engine import SimulationError
 from .models import PaymentAttempt, SimulatedOrder
@@ -83,7 +83,7 @@ def _attempt(call: Call) -> PaymentAttempt:
                .filter(payment_id=payment_id, order__merchant=call.merchant).first())
     if attempt is None:
         raise incorrect(f"Unknown payment id {payment_id}.")
-    engine.locked(attempt.order.order_key)
+    reads.locked(attempt.order.order_key)
     attempt.refresh_from_db()
     return attempt
 
@@ -413,7 +413,7 @@ def _proceed_paypal(call: Call, attempt: PaymentAttempt, result: etree._Element)
 
 def cancel(call: Call) -> etree._Element:
     order = _order(call)
-    settled = engine.advance_money(order)
+    settled = ledger.advance_money(order)
     result = engine.cancel(order)
     if settled or result in ("SUCCESS", "PENDING", "NO_PAYMENTS"):
         notifications.order_changed(order)
@@ -443,9 +443,9 @@ def _booked(order: SimulatedOrder) -> None:
 def capture(call: Call) -> etree._Element:
     attempt = _attempt(call)
     # Promoted first, so what is due counts; a refusal rolls it back (promoted again later).
-    engine.advance_money(attempt.order)
+    ledger.advance_money(attempt.order)
     try:
-        engine.add_capture(attempt, _amount_for(call, attempt),
+        ledger.add_capture(attempt, _amount_for(call, attempt),
                            reference=call.text("merchantCaptureReference") or "",
                            description=call.text("description") or "", requested=True)
     except SimulationError as error:
@@ -459,9 +459,9 @@ def refund(call: Call) -> etree._Element:
     items = call.find("refundItems")
     value = _refund_items_amount(call, attempt, items) if items is not None \
         else _amount_for(call, attempt)
-    engine.advance_money(attempt.order)
+    ledger.advance_money(attempt.order)
     try:
-        engine.add_refund(attempt, value, reference=call.text("merchantRefundReference") or "",
+        ledger.add_refund(attempt, value, reference=call.text("merchantRefundReference") or "",
                           description=call.text("description") or "", requested=True)
     except SimulationError as error:
         raise incorrect(str(error)) from None
@@ -493,7 +493,7 @@ def _report(call: Call, *, extended: bool) -> etree._Element:
     """The order's report, after promoting what is due (no extra queries when nothing is)."""
     order = _order(call)
     attempts = engine.attempts_of(order)
-    engine.advance_and_notify(order, attempts)
+    ledger.advance_and_notify(order, attempts)
     return report(order, extended=extended, extensible=call.extensible, attempts=attempts)
 
 

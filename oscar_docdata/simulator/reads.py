@@ -8,6 +8,8 @@ of lines.
 
 from __future__ import annotations
 
+from django.db import connections, router
+
 from .models import Merchant, PaymentAttempt, SimulatedOrder
 
 
@@ -31,3 +33,13 @@ def attempts_of(order: SimulatedOrder) -> list[PaymentAttempt]:
     for attempt in attempts:
         attempt.order = order  # the report reads it; no query per attempt
     return attempts
+
+
+def locked(order_key: str) -> SimulatedOrder:
+    """The order, its row (not its merchant's) locked until the end of the transaction."""
+    database = connections[router.db_for_write(SimulatedOrder)]
+    # A plain FOR UPDATE would lock the joined merchant row too, and so serialise every
+    # operation of the merchant; OF needs support (not MariaDB; SQLite locks the file).
+    of = ("self",) if database.features.has_select_for_update_of else ()
+    return (SimulatedOrder.objects.select_for_update(of=of).select_related("merchant")
+            .get(order_key=order_key))

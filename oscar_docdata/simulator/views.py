@@ -26,7 +26,7 @@ from django.views.decorators.http import require_http_methods
 from oscar_docdata.methods import method_name
 from oscar_docdata.money import from_minor_units
 
-from . import accounts, description, engine, flows, methods, soap, totals
+from . import accounts, actions, description, engine, flows, ledger, methods, soap, totals
 from .conf import sim_settings
 from .engine import SimulationError
 from .forms import (
@@ -195,7 +195,7 @@ def _menu_post(request, order, payment_methods, language) -> HttpResponse:
     if data["method"] == "IDEAL" and data["outcome"] != "cancelled":
         return _menu_ideal(request, order, form)
     try:
-        attempt = engine.settle_order(order.order_key, data["outcome"], data["method"],
+        attempt = actions.settle_order(order.order_key, data["outcome"], data["method"],
                                       issuer=data["issuer"] or None)
     except SimulationError as error:
         return _render_menu(request, order, form, status=409, error=str(error))
@@ -387,7 +387,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                done = engine.perform(data["order_key"], data["action"],
+                done = actions.perform(data["order_key"], data["action"],
                                       amount=data["amount"] or None,
                                       method=data["method"] or None,
                                       reference=data["reference"] or None,
@@ -405,7 +405,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             done = signing.loads(request.GET["done"], salt=_DONE_SALT, max_age=600)
         except signing.BadSignature:
             done = ""
-    engine.advance_all()
+    ledger.advance_all()
     orders = (SimulatedOrder.objects.select_related("merchant")
               .prefetch_related(Prefetch("attempts", queryset=PaymentAttempt.objects
                                          .prefetch_related("captures", "refunds",

@@ -40,7 +40,7 @@ from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 
 from oscar_docdata.gateway.transport import get_http_session
-from oscar_docdata.simulator import engine, faults, notifications
+from oscar_docdata.simulator import actions, faults, notifications
 from oscar_docdata.simulator.models import NotificationAttempt, PaymentAttempt, SimulatedOrder
 from oscar_docdata.simulator.urls import ENDPOINT_PATH
 from oscar_docdata.testing.responses import build_response
@@ -198,14 +198,14 @@ class SimulatorHandle:
         ``authorized``, ``pending``, ``cancelled`` or ``failed`` (method: IDEAL, or
         BANK_TRANSFER for pending); the shop is notified before this returns."""
         with deliver_on_commit():
-            return engine.settle_order(order_key, outcome, method, _decimal(amount),
+            return actions.settle_order(order_key, outcome, method, _decimal(amount),
                                        currency=currency, issuer=issuer)
 
     def event(self, order_key: str, action: str, amount: Decimal | int | str | None = None,
               method: str | None = None) -> str:
         """A later event (as ``docdata_simulate``); returns what happened."""
         with deliver_on_commit():
-            return engine.perform(order_key, action, amount=_decimal(amount), method=method)
+            return actions.perform(order_key, action, amount=_decimal(amount), method=method)
 
     def pay(self, order_key, amount=None, method=None) -> str:
         return self.event(order_key, "pay", amount, method)
@@ -226,7 +226,7 @@ class SimulatorHandle:
     def _end_pending(self, order_key: str, action: str, reference: str | None,
                      reason: str | None = None) -> str:
         with deliver_on_commit():
-            return engine.perform(order_key, action, reference=reference, reason=reason)
+            return actions.perform(order_key, action, reference=reference, reason=reason)
 
     def settle_pending(self, order_key: str, reference: str | None = None) -> str:
         """The NEW/STARTED captures and refunds of the order (only those with merchant

@@ -14,7 +14,7 @@ from django.core.management import CommandError, call_command
 
 from oscar_docdata.exceptions import DocdataCaptureError, DocdataRefundError
 from oscar_docdata.gateway import Amount
-from oscar_docdata.simulator import engine, notifications
+from oscar_docdata.simulator import engine, ledger, notifications
 from oscar_docdata.simulator.models import Capture, Refund
 
 from . import wire
@@ -92,7 +92,7 @@ def test_pending_captures_reduce_what_can_be_captured(client, docdata_simulator)
     with pytest.raises(DocdataCaptureError, match="nothing left to capture"):
         client.capture(payment_id)
     attempt = engine.attempts_of(docdata_simulator.order(key))[0]
-    assert (engine.capturable(attempt), engine.captured(attempt)) == (0, 0)
+    assert (ledger.capturable(attempt), ledger.captured(attempt)) == (0, 0)
     with pytest.raises(DocdataRefundError, match="no capture to refund. EUR 50.00 of it is "
                                                  "still pending"):
         client.refund(payment_id)

@@ -12,7 +12,7 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from oscar_docdata.simulator import accounts, engine, faults, reads
+from oscar_docdata.simulator import accounts, faults, reads
 from oscar_docdata.simulator.models import (
     Capture,
     Chargeback,
@@ -349,7 +349,7 @@ def test_locking_an_order_locks_its_row_not_its_merchants():
         pytest.skip("this database has no SELECT ... FOR UPDATE OF (SQLite locks the file)")
     order = _order(5)
     with transaction.atomic(), CaptureQueriesContext(connection) as queries:
-        assert engine.locked(order.order_key).merchant.name == "shop_test"
+        assert reads.locked(order.order_key).merchant.name == "shop_test"
         assert reads.locked_of(order.merchant, order.order_key) == order
     locked, without_join = (query["sql"] for query in queries.captured_queries[-2:])
     assert re.search(r'FOR UPDATE OF "docdata_simulator_simulatedorder"\s*$', locked)

@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from oscar_docdata.simulator import engine, notifications
+from oscar_docdata.simulator import actions, engine, notifications
 from oscar_docdata.simulator.conf import sim_settings
 from oscar_docdata.simulator.models import NotificationAttempt
 
@@ -24,7 +24,7 @@ def _amount(value: str) -> Decimal:
 class Command(BaseCommand):
     help = (
         "Simulate a later event on an order of the Docdata simulator: "
-        + ", ".join(engine.ACTIONS)
+        + ", ".join(actions.ACTIONS)
         + ". capture and refund are what a merchant does in Docdata's Back Office: they "
         "are CAPTURED at once. settle-pending, fail-pending and cancel-pending end the "
         "NEW/STARTED captures and refunds requested over SOAP (--reference: only those "
@@ -34,7 +34,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("order_key", help="the order's 32-character payment order key")
-        parser.add_argument("action", choices=engine.ACTIONS)
+        parser.add_argument("action", choices=actions.ACTIONS)
         parser.add_argument("--amount", type=_amount,
                             help="in major units of the currency, e.g. 12.50 (default: all)")
         parser.add_argument("--method", help="payment method, e.g. IDEAL, VISA, BANK_TRANSFER")
@@ -50,7 +50,7 @@ class Command(BaseCommand):
         last = NotificationAttempt.objects.order_by("-id").values_list("id", flat=True).first()
         method = options["method"].strip().upper() if options["method"] else None
         try:
-            message = engine.perform(key, options["action"], amount=options["amount"],
+            message = actions.perform(key, options["action"], amount=options["amount"],
                                      method=method, reference=options["reference"],
                                      reason=options["reason"])
         except engine.SimulationError as error:
