@@ -23,6 +23,10 @@ DEFAULTS: dict[str, Any] = {
     "DOCDATA_MERCHANT_NAME": "",
     "DOCDATA_MERCHANT_PASSWORD": "",
     "DOCDATA_MERCHANT_PASSWORDS": {},
+    # Sub-merchants ("subject merchants") the merchant may create orders for: name ->
+    # token (a secret, like a password). An order created for one carries it in every
+    # later call; see docs/sub-merchants.rst.
+    "DOCDATA_SUBJECT_MERCHANTS": {},
     "DOCDATA_TESTING": True,
     "DOCDATA_BASE_URL": None,
     "DOCDATA_TIMEOUT": 30,
@@ -126,6 +130,14 @@ class AppSettings:
         if self.DOCDATA_MERCHANT_NAME:
             passwords.setdefault(self.DOCDATA_MERCHANT_NAME, self.DOCDATA_MERCHANT_PASSWORD)
         return passwords
+
+    def subject_merchant_tokens(self) -> dict[str, str]:
+        """Every configured subject merchant and its token (DOCDATA_SUBJECT_MERCHANTS)."""
+        configured = self.DOCDATA_SUBJECT_MERCHANTS or {}
+        if not isinstance(configured, dict):
+            return {}
+        return {str(name): token for name, token in configured.items()
+                if isinstance(token, str) and token}
 
 
 docdata_settings = AppSettings()
