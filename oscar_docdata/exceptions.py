@@ -235,6 +235,14 @@ class DocdataRecurringReferenceMissing(DocdataRecurringError):
     """The initial order has no initial payment reference: it started no series."""
 
 
+class DocdataRecurringDuplicate(DocdataRecurringError):
+    """This order number was already charged on the series, or its charge is under way.
+
+    ``order`` is that earlier charge. A charge whose order was cancelled (refused) or
+    expired may be made again.
+    """
+
+
 class DocdataRecurringCreateError(DocdataRecurringError):
     """Docdata refused to create the order of the charge, or could not be reached.
 
