@@ -26,7 +26,7 @@ DEFAULTS: dict[str, Any] = {
     # Sub-merchants ("subject merchants") the merchant may create orders for: name ->
     # token (a secret, like a password). An order created for one carries it in every
     # later call; see docs/sub-merchants.rst.
-    "DOCDATA_SUBJECT_MERCHANTS": {},
+    "DOCDATA_SUBJECT_MERCHANT_TOKENS": {},
     "DOCDATA_TESTING": True,
     "DOCDATA_BASE_URL": None,
     "DOCDATA_TIMEOUT": 30,
@@ -132,8 +132,8 @@ class AppSettings:
         return passwords
 
     def subject_merchant_tokens(self) -> dict[str, str]:
-        """Every configured subject merchant and its token (DOCDATA_SUBJECT_MERCHANTS)."""
-        configured = self.DOCDATA_SUBJECT_MERCHANTS or {}
+        """Every configured subject merchant and its token (DOCDATA_SUBJECT_MERCHANT_TOKENS)."""
+        configured = self.DOCDATA_SUBJECT_MERCHANT_TOKENS or {}
         if not isinstance(configured, dict):
             return {}
         return {str(name): token for name, token in configured.items()

@@ -79,7 +79,7 @@ class InvalidMerchant(ValueError, ImproperlyConfigured):
 class InvalidSubjectMerchant(InvalidMerchant):
     """An order is for a subject merchant (sub-merchant) whose token is not configured.
 
-    The fix is an entry in ``DOCDATA_SUBJECT_MERCHANTS``. Raised before anything is sent.
+    The fix is an entry in ``DOCDATA_SUBJECT_MERCHANT_TOKENS``. Raised before anything is sent.
     """
 
 

@@ -206,7 +206,7 @@ class Interface:
         Raises InvalidMerchant (an ImproperlyConfigured) when that is another merchant
         than this interface's and the shop has no password for it, and
         InvalidSubjectMerchant (one too) when the subject merchant has no token in
-        DOCDATA_SUBJECT_MERCHANTS.
+        DOCDATA_SUBJECT_MERCHANT_TOKENS.
         """
         if merchant_name == self.merchant_name:
             if not subject_merchant_name:
@@ -228,7 +228,7 @@ class Interface:
             raise InvalidSubjectMerchant(
                 f"No Docdata token is configured for subject merchant "
                 f"{subject_merchant_name!r} (merchant {merchant_name!r}): add it to "
-                "DOCDATA_SUBJECT_MERCHANTS."
+                "DOCDATA_SUBJECT_MERCHANT_TOKENS."
             )
         return self.get_client_class()(
             self.testing_mode, merchant_name=merchant_name, merchant_password=password,
@@ -257,7 +257,7 @@ class Interface:
     ) -> str:
         """Create the Docdata order for Oscar order ``order_number``; return its order key.
 
-        ``subject_merchant`` (a name in DOCDATA_SUBJECT_MERCHANTS) creates the order for
+        ``subject_merchant`` (a name in DOCDATA_SUBJECT_MERCHANT_TOKENS) creates the order for
         that sub-merchant, with ``subject_fee`` if given; it is stored on the order and
         every later call of the order carries it. ``initial_payment_reference`` (passed
         on to ``DocdataClient.create``) marks the first order of a recurring series and

@@ -52,7 +52,7 @@ class DocdataOrder(models.Model):
         help_text=_("The reference sent to Docdata; it may carry a retry suffix."),
     )
     # The sub-merchant the order was created for (Docdata's subject merchant; its token
-    # is in DOCDATA_SUBJECT_MERCHANTS); every later call of the order carries it.
+    # is in DOCDATA_SUBJECT_MERCHANT_TOKENS); every later call of the order carries it.
     # Indexed with the creation time (Meta.indexes) for the staff list's filter.
     subject_merchant_name = models.CharField(
         _("subject merchant"), max_length=50, blank=True, default="",

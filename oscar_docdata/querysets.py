@@ -27,7 +27,7 @@ def configured_merchants() -> list[str]:
 
 
 def configured_subject_merchants() -> list[str]:
-    """Names of the subject merchants whose tokens are configured (DOCDATA_SUBJECT_MERCHANTS)."""
+    """Names of the subject merchants with a token (DOCDATA_SUBJECT_MERCHANT_TOKENS)."""
     return list(docdata_settings.subject_merchant_tokens())
 
 

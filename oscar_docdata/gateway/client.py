@@ -83,7 +83,7 @@ class DocdataClient(LegacyClientAPI):
     Credentials default to DOCDATA_MERCHANT_NAME / DOCDATA_MERCHANT_PASSWORD; a
     merchant name without a password takes it from DOCDATA_MERCHANT_PASSWORDS.
     With ``subject_merchant`` (a ``SubjectMerchant``, or a name whose token is in
-    DOCDATA_SUBJECT_MERCHANTS) every call acts for that sub-merchant: each request
+    DOCDATA_SUBJECT_MERCHANT_TOKENS) every call acts for that sub-merchant: each request
     carries ``merchant/subjectMerchant``. Constructing a client touches no network and
     parses nothing. The old client's ``STATUS_*`` and ``PAYMENT_METHOD_*`` constants are
     inherited (see :mod:`.legacy`).
@@ -135,7 +135,7 @@ class DocdataClient(LegacyClientAPI):
     def set_subject_merchant(self, value: SubjectMerchant | str | None) -> None:
         """Act for subject merchant ``value`` in the following calls (None: for nobody).
 
-        A name takes its token from DOCDATA_SUBJECT_MERCHANTS (InvalidSubjectMerchant,
+        A name takes its token from DOCDATA_SUBJECT_MERCHANT_TOKENS (InvalidSubjectMerchant,
         an ImproperlyConfigured, when it has none).
         """
         if value is None or value == "":
@@ -146,7 +146,7 @@ class DocdataClient(LegacyClientAPI):
             if not token:
                 raise InvalidSubjectMerchant(
                     f"No Docdata token is configured for subject merchant {value!r}: add it "
-                    "to DOCDATA_SUBJECT_MERCHANTS.")
+                    "to DOCDATA_SUBJECT_MERCHANT_TOKENS.")
             value = SubjectMerchant(value, token)
         if not isinstance(value, SubjectMerchant):
             raise TypeError(f"expected a SubjectMerchant or a name, got {type(value).__name__}")

@@ -42,7 +42,7 @@ NS = {"d": TYPES_NS}
 
 @pytest.fixture(autouse=True)
 def subject_merchants(settings: Any) -> None:
-    settings.DOCDATA_SUBJECT_MERCHANTS = {"tea_corner": TOKEN}
+    settings.DOCDATA_SUBJECT_MERCHANT_TOKENS = {"tea_corner": TOKEN}
 
 
 class Received:
@@ -156,7 +156,7 @@ def test_a_notification_of_a_subject_merchant_order_pulls_its_status(
 def test_a_notification_of_an_unconfigured_subject_merchant_is_unknown(
         docdata_simulator, client, settings):
     order = create("SM-4")
-    settings.DOCDATA_SUBJECT_MERCHANTS = {}
+    settings.DOCDATA_SUBJECT_MERCHANT_TOKENS = {}
     response = client.get("/api/docdata/update_order/", {"order_id": order.merchant_order_id})
     assert response.status_code == 404
     assert order in DocdataOrder.objects.all()
@@ -166,9 +166,9 @@ def test_a_notification_of_an_unconfigured_subject_merchant_is_unknown(
 def test_an_unconfigured_subject_merchant_is_refused_before_sending(
         docdata_simulator, received, settings):
     order = create("SM-5")
-    settings.DOCDATA_SUBJECT_MERCHANTS = {"other": "x"}
+    settings.DOCDATA_SUBJECT_MERCHANT_TOKENS = {"other": "x"}
     received.calls.clear()
-    with pytest.raises(InvalidSubjectMerchant, match="DOCDATA_SUBJECT_MERCHANTS") as raised:
+    with pytest.raises(InvalidSubjectMerchant, match="DOCDATA_SUBJECT_MERCHANT_TOKENS") as raised:
         Interface().update_order(order)
     assert isinstance(raised.value, ImproperlyConfigured)
     assert isinstance(raised.value, InvalidMerchant)
@@ -205,7 +205,7 @@ def test_the_token_is_in_no_repr_or_error(docdata_simulator, settings):
     client = Interface().client_for_order(order)
     assert TOKEN not in repr(client)
     assert "tea_corner" in repr(client)
-    settings.DOCDATA_SUBJECT_MERCHANTS = {}
+    settings.DOCDATA_SUBJECT_MERCHANT_TOKENS = {}
     with pytest.raises(InvalidSubjectMerchant) as raised:
         Interface().client_for_order(order)
     assert TOKEN not in str(raised.value)

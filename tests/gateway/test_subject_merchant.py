@@ -100,7 +100,7 @@ def test_bad_tokens_are_refused_without_showing_them(settings, token):
 
 
 def test_a_name_takes_its_token_from_the_settings(settings):
-    settings.DOCDATA_SUBJECT_MERCHANTS = {"tea_corner": TOKEN}
+    settings.DOCDATA_SUBJECT_MERCHANT_TOKENS = {"tea_corner": TOKEN}
     client = DocdataClient(subject_merchant="tea_corner")
     request = body_of(client.build_envelope("status", builders.order_key_only(ORDER_KEY)))
     assert subject_of(request).get("token") == TOKEN
@@ -108,8 +108,8 @@ def test_a_name_takes_its_token_from_the_settings(settings):
 
 
 def test_an_unknown_subject_merchant_names_the_setting(settings):
-    settings.DOCDATA_SUBJECT_MERCHANTS = {"tea_corner": TOKEN}
-    with pytest.raises(InvalidSubjectMerchant, match="DOCDATA_SUBJECT_MERCHANTS") as raised:
+    settings.DOCDATA_SUBJECT_MERCHANT_TOKENS = {"tea_corner": TOKEN}
+    with pytest.raises(InvalidSubjectMerchant, match="DOCDATA_SUBJECT_MERCHANT_TOKENS") as raised:
         DocdataClient(subject_merchant="coffee_corner")
     assert isinstance(raised.value, ImproperlyConfigured)
     assert TOKEN not in str(raised.value)
