@@ -55,7 +55,7 @@ class DocdataOrder(models.Model):
     # is in DOCDATA_SUBJECT_MERCHANT_TOKENS); every later call of the order carries it.
     # Indexed with the creation time (Meta.indexes) for the staff list's filter.
     subject_merchant_name = models.CharField(
-        _("subject merchant"), max_length=50, blank=True, default="",
+        _("subject merchant"), max_length=50, blank=True, default="", db_default="",
         help_text=_("The sub-merchant this order was created for, if any."),
     )
     order_number = models.CharField(_("order number"), max_length=128, db_index=True)
@@ -100,7 +100,7 @@ class DocdataOrder(models.Model):
 
     # Recurring payments (see Interface.charge_recurring and docs/recurring.rst).
     initial_payment_reference = models.CharField(
-        _("initial payment reference"), max_length=50, blank=True, default="",
+        _("initial payment reference"), max_length=50, blank=True, default="", db_default="",
         help_text=_("Set on the first order of a recurring series: the reference later "
                     "charges give Docdata to charge the same account again."),
     )

@@ -2,6 +2,7 @@
 # for the staff list's filter; recurring payments: the initial order records its initial
 # payment reference, and a later charge links to the initial order it charged again.
 # Existing orders get the empty values: they have no subject merchant and start no series.
+# The empty values are database defaults too, so rows written by plain SQL get them.
 
 import django.db.models.deletion
 from django.db import migrations, models
@@ -17,7 +18,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='docdataorder',
             name='initial_payment_reference',
-            field=models.CharField(blank=True, default='', help_text='Set on the first order of a recurring series: the reference later charges give Docdata to charge the same account again.', max_length=50, verbose_name='initial payment reference'),
+            field=models.CharField(blank=True, db_default='', default='', help_text='Set on the first order of a recurring series: the reference later charges give Docdata to charge the same account again.', max_length=50, verbose_name='initial payment reference'),
         ),
         migrations.AddField(
             model_name='docdataorder',
@@ -27,7 +28,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='docdataorder',
             name='subject_merchant_name',
-            field=models.CharField(blank=True, default='', help_text='The sub-merchant this order was created for, if any.', max_length=50, verbose_name='subject merchant'),
+            field=models.CharField(blank=True, db_default='', default='', help_text='The sub-merchant this order was created for, if any.', max_length=50, verbose_name='subject merchant'),
         ),
         migrations.AddIndex(
             model_name='docdataorder',

@@ -75,7 +75,7 @@ class SimulatedOrder(models.Model):
     #: The subject merchant (sub-merchant) the order was created for, if any: the name
     #: of create's merchant/subjectMerchant (its token is not kept).
     subject_merchant_name = models.CharField(_("subject merchant"), max_length=50,
-                                             blank=True, default="")
+                                             blank=True, default="", db_default="")
     #: scheme://host the order was created through (default notification host).
     origin = models.CharField(_("origin"), max_length=255, blank=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)
