@@ -49,6 +49,14 @@ SETTINGS: tuple[Setting, ...] = (
         "merchant is always included. Each order uses the credentials of its own merchant.",
     ),
     Setting(
+        "DOCDATA_SUBJECT_MERCHANT_TOKENS", {},
+        "Subject merchants (sub-merchants) this account may create orders for, "
+        "``{subject_merchant_name: token}``. The token is a secret like a password: never "
+        "logged, masked in Django's error reports. An order created for a subject merchant "
+        "carries it in every later call; orders of a subject merchant missing here cannot "
+        "be queried (see :doc:`sub-merchants`).",
+    ),
+    Setting(
         "DOCDATA_TESTING", True,
         "Use Docdata's test environment (``test.docdatapayments.com``) instead of the live "
         "one.",
@@ -276,6 +284,14 @@ class AppSettings:
         if self.DOCDATA_MERCHANT_NAME:
             passwords.setdefault(self.DOCDATA_MERCHANT_NAME, self.DOCDATA_MERCHANT_PASSWORD)
         return passwords
+
+    def subject_merchant_tokens(self) -> dict[str, str]:
+        """Every configured subject merchant and its token (DOCDATA_SUBJECT_MERCHANT_TOKENS)."""
+        configured = self.DOCDATA_SUBJECT_MERCHANT_TOKENS or {}
+        if not isinstance(configured, dict):
+            return {}
+        return {str(name): token for name, token in configured.items()
+                if isinstance(token, str) and token}
 
 
 docdata_settings = AppSettings()

@@ -86,12 +86,39 @@ def _option_errors() -> list[Error]:
             f"DOCDATA_EXPIRE_DAYS must be a positive number of days, not {days!r}.",
             id="oscar_docdata.E006",
         ))
+    errors.extend(_subject_merchant_errors())
     pull = docdata_settings.DOCDATA_NOTIFICATION_PULL
     if pull not in ("sync", "task"):
         errors.append(Error(
             f"DOCDATA_NOTIFICATION_PULL {pull!r} is unknown.",
             hint='Use "sync" (the default) or "task".',
             id="oscar_docdata.E007",
+        ))
+    return errors
+
+
+def _subject_merchant_errors() -> list[Error]:
+    """DOCDATA_SUBJECT_MERCHANT_TOKENS: a dict of name (1-50 characters) to token (a secret:
+    never in a message; the schema's securityToken, 1-128 characters without spaces)."""
+    configured = docdata_settings.DOCDATA_SUBJECT_MERCHANT_TOKENS or {}
+    hint = 'A dict of subject merchant name to token: {"tea_corner": "<token>"}.'
+    if not isinstance(configured, dict):
+        return [Error("DOCDATA_SUBJECT_MERCHANT_TOKENS must be a dict of subject merchant name "
+                      "to token.", hint=hint, id="oscar_docdata.E008")]
+    errors = []
+    for name, token in configured.items():
+        if not isinstance(name, str) or not name.strip() or len(name) > 50:
+            problem = "a name of 1 to 50 characters"
+        elif not isinstance(token, str) or not token:
+            problem = "a token (text)"
+        elif len(token) > 128 or any(char.isspace() for char in token):
+            problem = "a token of at most 128 characters without spaces"
+        else:
+            continue
+        errors.append(Error(
+            f"DOCDATA_SUBJECT_MERCHANT_TOKENS: subject merchant {str(name)[:60]!r} needs "
+            f"{problem}.",
+            hint=hint, id="oscar_docdata.E008",
         ))
     return errors
 

@@ -80,6 +80,13 @@ class InvalidMerchant(ValueError, ImproperlyConfigured):
     """
 
 
+class InvalidSubjectMerchant(InvalidMerchant):
+    """An order is for a subject merchant (sub-merchant) whose token is not configured.
+
+    The fix is an entry in ``DOCDATA_SUBJECT_MERCHANT_TOKENS``. Raised before anything is sent.
+    """
+
+
 class DocdataGatewayError(DocdataError):
     """Docdata could not be reached or sent a reply that cannot be used.
 
@@ -215,6 +222,61 @@ class DocdataPartialFailure(DocdataError):
             for request in self.requests
         )
         super().__init__(f"Docdata {operation} went through in part ({parts}): {error}")
+
+
+class DocdataRecurringError(DocdataError):
+    """A recurring charge (``Interface.charge_recurring``) did not go through.
+
+    ``order`` is the stored DocdataOrder of the charge when Docdata created one (its
+    status says what happened), else None. The create or start error that caused it
+    is chained (``__cause__``).
+    """
+
+    def __init__(self, message: str, *, order: Any = None):
+        self.order = order
+        super().__init__(message)
+
+
+class DocdataRecurringReferenceMissing(DocdataRecurringError):
+    """The initial order has no initial payment reference: it started no series."""
+
+
+class DocdataRecurringDuplicate(DocdataRecurringError):
+    """This order number was already charged on the series, or its charge is under way.
+
+    ``order`` is that earlier charge. A charge whose order was cancelled (refused) or
+    expired may be made again.
+    """
+
+
+class DocdataRecurringCreateError(DocdataRecurringError):
+    """Docdata refused to create the order of the charge, or could not be reached.
+
+    Nothing is stored: no Docdata order exists for it (or, after a timeout, none known).
+    """
+
+
+class DocdataRecurringRefused(DocdataRecurringError):
+    """The order was created but its recurring start was refused.
+
+    Either Docdata answered ``startErrors`` or its ``paymentResponse`` is a
+    ``paymentError`` (e.g. the initial order has no authorized payment to charge
+    again). ``error`` holds Docdata's ``(code, text)`` when it gave one. The stored
+    order (``order``) remains, with the status Docdata reports for it.
+    """
+
+    def __init__(self, message: str, *, order: Any = None,
+                 error: tuple[str, str] | None = None):
+        self.error = error
+        super().__init__(message, order=order)
+
+
+class DocdataRecurringOutcomeUnknown(DocdataRecurringError):
+    """The start of the charge was sent but its answer never came.
+
+    The stored order (``order``) remains; a status pull (``update_order``) later tells
+    whether the charge went through. Do not charge again before that.
+    """
 
 
 #: ``…Errors`` exception class per SOAP operation name.

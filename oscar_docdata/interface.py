@@ -37,13 +37,19 @@ from oscar_docdata.exceptions import (
     DocdataMoneyBlocked,
     DocdataOutcomeUnknown,
     DocdataPartialFailure,
+    DocdataRecurringCreateError,
+    DocdataRecurringDuplicate,
+    DocdataRecurringOutcomeUnknown,
+    DocdataRecurringReferenceMissing,
+    DocdataRecurringRefused,
     DocdataRequestError,
     DocdataValidationError,
     InvalidMerchant,
+    InvalidSubjectMerchant,
 )
 from oscar_docdata.gateway.menu import RETURN_CALLBACKS
 from oscar_docdata.gateway.results import CancelResult, CreateResult, StartResult
-from oscar_docdata.gateway.values import Amount
+from oscar_docdata.gateway.values import Amount, RecurringPayment, SubjectFee
 from oscar_docdata.models import (
     DocdataMoneyRequest,
     DocdataOrder,
@@ -111,6 +117,23 @@ def _reference(operation: str, request_key: str, index: int) -> str:
     return f"{operation[0].upper()}{request_key[:30]}-{index}"
 
 
+@dataclass
+class RecurringCharge:
+    """What ``Interface.charge_recurring`` did: the stored order, the start's answer and
+    the status update pulled after it."""
+
+    order: DocdataOrder
+    start: StartResult
+    #: The status update pulled after the start (None if that pull failed).
+    update: StatusUpdate | None = None
+    #: Why that status pull failed; the charge itself went through.
+    status_error: Exception | None = None
+
+    @property
+    def payment_id(self) -> int | None:
+        return self.start.payment_response.payment_id
+
+
 @dataclass(frozen=True)
 class _Portion:
     payment: DocdataPayment
@@ -174,24 +197,45 @@ class Interface:
         return DocdataClient
 
     @sensitive_variables("password")
-    def client_for(self, merchant_name: str) -> Any:
-        """A client with the credentials of ``merchant_name``.
+    def client_for(self, merchant_name: str, subject_merchant_name: str | None = None) -> Any:
+        """A client with the credentials of ``merchant_name``, acting for the subject
+        merchant ``subject_merchant_name`` when one is given.
 
         Raises InvalidMerchant (an ImproperlyConfigured) when that is another merchant
-        than this interface's and the shop has no password for it.
+        than this interface's and the shop has no password for it, and
+        InvalidSubjectMerchant (one too) when the subject merchant has no token in
+        DOCDATA_SUBJECT_MERCHANT_TOKENS.
         """
         if merchant_name == self.merchant_name:
-            return self.client
-        password = docdata_settings.merchant_passwords().get(merchant_name)
+            if not subject_merchant_name:
+                return self.client
+            password = self.merchant_password or merchant_password(merchant_name)
+        else:
+            password = docdata_settings.merchant_passwords().get(merchant_name)
         if not password:
             raise InvalidMerchant(
                 f"No Docdata password is configured for merchant {merchant_name!r} (this "
                 f"interface serves {self.merchant_name!r}): add it to "
                 "DOCDATA_MERCHANT_PASSWORDS."
             )
+        if not subject_merchant_name:
+            return self.get_client_class()(
+                self.testing_mode, merchant_name=merchant_name, merchant_password=password
+            )
+        if not docdata_settings.subject_merchant_tokens().get(subject_merchant_name):
+            raise InvalidSubjectMerchant(
+                f"No Docdata token is configured for subject merchant "
+                f"{subject_merchant_name!r} (merchant {merchant_name!r}): add it to "
+                "DOCDATA_SUBJECT_MERCHANT_TOKENS."
+            )
         return self.get_client_class()(
-            self.testing_mode, merchant_name=merchant_name, merchant_password=password
+            self.testing_mode, merchant_name=merchant_name, merchant_password=password,
+            subject_merchant=subject_merchant_name,
         )
+
+    def client_for_order(self, order: DocdataOrder) -> Any:
+        """The client of ``order``'s merchant and subject merchant (see ``client_for``)."""
+        return self.client_for(order.merchant_name, order.subject_merchant_name or None)
 
     # --- create --------------------------------------------------------------------------
 
@@ -204,9 +248,18 @@ class Interface:
         description: str | None = None,
         profile: str | None = None,
         merchant_name: str | None = None,
+        *,
+        subject_merchant: str | None = None,
+        subject_fee: SubjectFee | None = None,
         **kwargs: Any,
     ) -> str:
         """Create the Docdata order for Oscar order ``order_number``; return its order key.
+
+        ``subject_merchant`` (a name in DOCDATA_SUBJECT_MERCHANT_TOKENS) creates the order for
+        that sub-merchant, with ``subject_fee`` if given; it is stored on the order and
+        every later call of the order carries it. ``initial_payment_reference`` (passed
+        on to ``DocdataClient.create``) marks the first order of a recurring series and
+        is stored too (see :meth:`charge_recurring`).
 
         ``total`` is an Oscar ``Price`` (its ``incl_tax`` is charged) or an ``Amount``.
         The DocdataOrder row is stored only after Docdata accepted the order.
@@ -216,15 +269,32 @@ class Interface:
         ``get_create_payment_args()`` sets an ``order_id`` of its own: that one is sent
         and stored as it is, and never replaced by another.
         """
+        return self._create_order(
+            order_number, total, user, language, description, profile, merchant_name,
+            subject_merchant=subject_merchant, subject_fee=subject_fee, kwargs=kwargs,
+        ).order_key
+
+    def _create_order(
+        self, order_number: str, total: Any, user: Any, language: str | None,
+        description: str | None, profile: str | None, merchant_name: str | None, *,
+        subject_merchant: str | None, subject_fee: SubjectFee | None,
+        kwargs: dict[str, Any], fields: dict[str, Any] | None = None,
+    ) -> DocdataOrder:
+        """create_payment's work; returns the stored order (with ``fields`` set on it)."""
         language = language or get_language() or "en"
         merchant = merchant_name or self.merchant_name
-        client = self.client_for(merchant)
+        client = self.client_for(merchant, subject_merchant or None)
+        if subject_fee is not None and not subject_merchant:
+            raise DocdataValidationError(
+                "merchant.subjectMerchant.fee", "a fee needs a subject merchant")
         # Every argument by name, as the old package passed them: overrides written as
         # ``get_create_payment_args(self, *args, **kwargs)`` read them from kwargs.
         args = self.get_create_payment_args(
             order_number=order_number, total=total, user=user, language=language,
             description=description, profile=profile, merchant_name=merchant, **kwargs,
         )
+        if subject_fee is not None:
+            args["subject_fee"] = subject_fee
         chosen = args.get("order_id")
         if chosen not in (None, "") and str(chosen) != str(order_number):
             reference = str(chosen)
@@ -236,8 +306,9 @@ class Interface:
         amount: Amount = args["total_gross_amount"]
         bill_to = args.get("bill_to")
         country = getattr(getattr(bill_to, "address", None), "country_code", None)
-        DocdataOrder.objects.create(
+        order = DocdataOrder.objects.create(
             merchant_name=merchant,
+            subject_merchant_name=subject_merchant or "",
             merchant_order_id=reference,
             order_number=str(order_number),
             order_key=result.order_key,
@@ -245,12 +316,15 @@ class Interface:
             currency=amount.currency.upper(),
             language=(language or "")[:2].lower(),
             country=country.upper()[:2] if country else None,
+            initial_payment_reference=str(args.get("initial_payment_reference") or ""),
+            **(fields or {}),
         )
         logger.info(
-            "Docdata order %s created for order %s (merchant %s)",
+            "Docdata order %s created for order %s (merchant %s%s)",
             result.order_key, reference, merchant,
+            f", subject merchant {subject_merchant}" if subject_merchant else "",
         )
-        return result.order_key
+        return order
 
     def _create_with_free_reference(
         self, client: Any, args: dict[str, Any], order_number: str, merchant: str
@@ -357,7 +431,7 @@ class Interface:
         request. The order's own merchant is used.
         """
         order = DocdataOrder.objects.filter(order_key=order_key).first()
-        client = self.client_for(order.merchant_name) if order else self.client
+        client = self.client_for_order(order) if order else self.client
         language = client_language or (order.language if order else None) or get_language()
         # The client's request-first call builds the return URLs.
         return client.get_payment_menu_url(
@@ -382,7 +456,138 @@ class Interface:
             # AmexPayment …) take other constructor arguments.
             payment = copy.copy(payment)
             payment.payment_method = payment_method
-        return self.client_for(order.merchant_name).start(order.order_key, payment, **kwargs)
+        return self.client_for_order(order).start(order.order_key, payment, **kwargs)
+
+    # --- recurring charges ---------------------------------------------------------------
+
+    def charge_recurring(
+        self,
+        initial_order: DocdataOrder,
+        order_number: str,
+        amount: Decimal | Amount,
+        description: str | None = None,
+        *,
+        user: Any = None,
+        language: str | None = None,
+        profile: str | None = None,
+        trigger: str = DocdataStatusChange.TRIGGER_API,
+        **kwargs: Any,
+    ) -> RecurringCharge:
+        """Charge ``amount`` again, without a shopper, on ``initial_order``'s account.
+
+        ``initial_order`` is the first order of a recurring series: it was created with
+        ``create_payment(..., initial_payment_reference=...)`` and paid by card or SEPA
+        direct debit. A new Docdata order is created for ``order_number`` (reference
+        ``<number>``, ``<number>-2``… as for ``create_payment``) with the merchant and
+        subject merchant of the initial order, linked to it
+        (``recurring_initial_order``), started with ``recurringPaymentRequest`` naming
+        the initial payment reference, and its status is pulled and applied. A Decimal
+        ``amount`` is in the initial order's currency. ``kwargs`` go to
+        ``get_create_payment_args`` as for ``create_payment``: ``shopper``/``company``
+        and ``bill_to`` (the Facade builds them from ``billing_address``, ``email``…),
+        ``days_to_pay``, …
+
+        Raises (all ``DocdataRecurringError``, the Docdata error chained):
+        ``DocdataRecurringReferenceMissing`` before anything is sent when the initial
+        order has no reference; ``DocdataRecurringDuplicate`` when a charge of
+        ``order_number`` on this series is already paid or under way (a refused one may
+        be retried); ``DocdataRecurringCreateError`` when the order could not be
+        created (nothing stored); ``DocdataRecurringRefused`` when Docdata refused the
+        start (``startErrors`` or a ``paymentError``): the stored order is then
+        cancelled at Docdata and stored with that status; and
+        ``DocdataRecurringOutcomeUnknown`` when the start's answer never came: the
+        order stays as it is until a status pull tells. ``error.order`` is the stored
+        order whenever one exists.
+        """
+        reference = initial_order.initial_payment_reference
+        if not reference:
+            raise DocdataRecurringReferenceMissing(
+                f"Docdata order {initial_order.order_key} has no initial payment reference: "
+                "create the first order of a series with initial_payment_reference"
+            )
+        existing = (
+            DocdataOrder.objects.filter(recurring_initial_order=initial_order,
+                                        order_number=str(order_number))
+            .exclude(status__in=(DocdataOrder.STATUS_CANCELLED, DocdataOrder.STATUS_EXPIRED))
+            .order_by("created", "id").first()
+        )
+        if existing is not None:
+            raise DocdataRecurringDuplicate(
+                f"order {order_number} was already charged on this series "
+                f"(Docdata order {existing.order_key}, {existing.status})",
+                order=existing,
+            )
+        total = amount if isinstance(amount, Amount) else Amount(
+            _checked_amount(amount, initial_order.currency), initial_order.currency)
+        try:
+            order = self._create_order(
+                order_number, total, user, language or initial_order.language or None,
+                description, profile, initial_order.merchant_name,
+                subject_merchant=initial_order.subject_merchant_name or None,
+                subject_fee=None, kwargs=kwargs,
+                fields={"recurring_initial_order": initial_order},
+            )
+        except DocdataError as error:
+            raise DocdataRecurringCreateError(
+                f"the order of the recurring charge {order_number} could not be created: "
+                f"{error}"
+            ) from error
+        client = self.client_for_order(order)
+        recurring = RecurringPayment(merchant_reference=reference)
+        try:
+            result = client.start(order.order_key, recurring=recurring)
+        except DocdataRequestError as error:
+            self._after_refusal(order, trigger, user)
+            first = error.errors[0] if error.errors else None
+            raise DocdataRecurringRefused(
+                f"the recurring charge of order {order_number} was refused: {error}",
+                order=order, error=first,
+            ) from error
+        except DocdataGatewayError as error:
+            if error.request_sent:
+                raise DocdataRecurringOutcomeUnknown(
+                    f"the recurring charge of order {order_number} was sent, its answer "
+                    f"never came ({error.reason}): pull the status before charging again",
+                    order=order,
+                ) from error
+            self._after_refusal(order, trigger, user)
+            raise DocdataRecurringRefused(
+                f"the recurring charge of order {order_number} could not be sent: "
+                f"{error.reason}", order=order,
+            ) from error
+        response = result.payment_response
+        if response.error is not None or response.insufficient_data:
+            self._after_refusal(order, trigger, user)
+            code, text = response.error or ("INSUFFICIENT_DATA", "insufficient data")
+            raise DocdataRecurringRefused(
+                f"the recurring charge of order {order_number} was refused: {code}: {text}",
+                order=order, error=(code, text),
+            )
+        logger.info(
+            "Docdata order %s: recurring charge of %s %s on %s started (payment %s %s)",
+            order.order_key, total.value, total.currency, reference, response.payment_id,
+            response.status,
+        )
+        charge = RecurringCharge(order=order, start=result)
+        try:
+            charge.update = self.update_order(
+                order, trigger=trigger, user=user, note=f"recurring charge of {reference}"
+            )
+        except DocdataError as error:
+            # The charge went through; the next pull (notification, reconcile) applies it.
+            logger.warning("Docdata order %s: status after the recurring charge failed: %s",
+                           order.order_key, error)
+            charge.status_error = error
+        return charge
+
+    def _after_refusal(self, order: DocdataOrder, trigger: str, user: Any) -> None:
+        """A refused recurring start: cancel the order it was for (and apply its status)."""
+        try:
+            self.cancel_order(order, trigger=trigger, user=user,
+                              note="recurring charge refused")
+        except DocdataError as error:  # the refusal matters more: log it, don't raise
+            logger.warning("Docdata order %s: cancelling the refused recurring charge "
+                           "failed: %s", order.order_key, error)
 
     # --- status --------------------------------------------------------------------------
 
@@ -409,7 +614,7 @@ class Interface:
         received. Returns Docdata's cancel result (SUCCESS, ALREADY_CANCELED, NO_PAYMENTS,
         FAILED, PENDING). Neither call to Docdata holds the order's row lock.
         """
-        client = self.client_for(order.merchant_name)
+        client = self.client_for_order(order)
         result = client.cancel(order.order_key)
         logger.info("Docdata order %s: cancel answered %s", order.order_key, result.result)
         self._pull_and_apply(
@@ -430,7 +635,7 @@ class Interface:
         the order is no longer ``new``/``in_progress``, before the status call or under
         the row lock when the report would be applied.
         """
-        self.client_for(order.merchant_name)  # a misconfigured order fails first
+        self.client_for_order(order)  # a misconfigured order fails first
         current = DocdataOrder.objects.get(pk=order.pk)
         if current.status not in EXPIRABLE_STATUSES:
             # Nothing to expire, so no status call (the caller's copy may be old).
@@ -525,7 +730,7 @@ class Interface:
         request_key: str | None,
         args: dict[str, Any],
     ) -> MoneyResult:
-        client = self.client_for(order.merchant_name)
+        client = self.client_for_order(order)
         requests = self._record_requests(operation, order, amount, payment, user,
                                          request_key or uuid.uuid4().hex, args)
         reference_arg = f"merchant_{operation}_reference"
@@ -685,7 +890,7 @@ class Interface:
         The merchant's credentials are checked first so that a misconfigured order
         fails before anything is sent or written.
         """
-        self.client_for(order.merchant_name)
+        self.client_for_order(order)
         with transaction.atomic():
             yield DocdataOrder.objects.select_for_update().get(pk=order.pk)
 
@@ -699,7 +904,7 @@ class Interface:
         report that made it stale was applied without the intention. ``only_from``: the
         statuses the locked order must still have, else nothing is applied (None).
         """
-        client = self.client_for(order.merchant_name)
+        client = self.client_for_order(order)
         attempts = _STALE_ATTEMPTS if intended_status else 1
         for attempt in range(1, attempts + 1):
             started = timezone.now()

@@ -45,6 +45,13 @@ class DocdataOrder(models.Model):
         max_length=255,
         help_text=_("The reference sent to Docdata; it may carry a retry suffix."),
     )
+    # The sub-merchant the order was created for (Docdata's subject merchant; its token
+    # is in DOCDATA_SUBJECT_MERCHANT_TOKENS); every later call of the order carries it.
+    # Indexed with the creation time (Meta.indexes) for the staff list's filter.
+    subject_merchant_name = models.CharField(
+        _("subject merchant"), max_length=50, blank=True, default="", db_default="",
+        help_text=_("The sub-merchant this order was created for, if any."),
+    )
     order_number = models.CharField(_("order number"), max_length=128, db_index=True)
     order_key = models.CharField(_("Docdata order key"), max_length=100, unique=True)
     # The old package could store several orders under one reference (e.g. against
@@ -84,6 +91,18 @@ class DocdataOrder(models.Model):
     total_captured = models.DecimalField(_("total captured"), default=0, **AMOUNT_DIGITS)
     total_refunded = models.DecimalField(_("total refunded"), default=0, **AMOUNT_DIGITS)
     total_charged_back = models.DecimalField(_("total charged back"), default=0, **AMOUNT_DIGITS)
+
+    # Recurring payments (see Interface.charge_recurring and docs/recurring.rst).
+    initial_payment_reference = models.CharField(
+        _("initial payment reference"), max_length=50, blank=True, default="", db_default="",
+        help_text=_("Set on the first order of a recurring series: the reference later "
+                    "charges give Docdata to charge the same account again."),
+    )
+    recurring_initial_order = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, editable=False,
+        related_name="recurring_charges", verbose_name=_("initial order of the series"),
+        help_text=_("Set on a recurring charge: the initial order it charged again."),
+    )
 
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
@@ -131,6 +150,11 @@ class DocdataOrder(models.Model):
             ),
             # The search by reference alone (the constraint's index starts with the merchant).
             models.Index(fields=("merchant_order_id",), name="docdata_order_reference_idx"),
+            # The filter by subject merchant, newest first.
+            models.Index(
+                fields=("subject_merchant_name", "-created", "-id"),
+                name="docdata_order_subject_idx",
+            ),
         ]
 
     def __str__(self) -> str:

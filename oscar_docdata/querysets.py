@@ -26,6 +26,11 @@ def configured_merchants() -> list[str]:
     return [name for name, password in docdata_settings.merchant_passwords().items() if password]
 
 
+def configured_subject_merchants() -> list[str]:
+    """Names of the subject merchants with a token (DOCDATA_SUBJECT_MERCHANT_TOKENS)."""
+    return list(docdata_settings.subject_merchant_tokens())
+
+
 #: Docdata's order keys: 32 hexadecimal digits (Docdata writes them upper-case).
 ORDER_KEY = re.compile(r"[0-9A-Fa-f]{32}")
 
@@ -124,12 +129,17 @@ class DocdataOrderQuerySet(models.QuerySet["DocdataOrder"]):
         return self.filter(merchant_name=docdata_settings.DOCDATA_MERCHANT_NAME)
 
     def active_merchants(self) -> DocdataOrderQuerySet:
-        """Orders of every merchant this shop holds credentials for.
+        """Orders of every merchant (and subject merchant) this shop holds credentials for.
 
-        Orders of other merchants (e.g. an account that was removed from the settings)
-        cannot be queried at Docdata, so the views treat them as unknown.
+        Orders of other merchants (e.g. an account that was removed from the settings),
+        or of a subject merchant whose token is not configured, cannot be queried at
+        Docdata, so the views treat them as unknown.
         """
-        return self.filter(merchant_name__in=configured_merchants())
+        return self.filter(
+            Q(subject_merchant_name="")
+            | Q(subject_merchant_name__in=configured_subject_merchants()),
+            merchant_name__in=configured_merchants(),
+        )
 
     def for_merchant_reference(self, reference: str) -> DocdataOrderQuerySet:
         """Orders by ``merchantOrderReference``: what Docdata's notification sends back.

@@ -256,10 +256,12 @@ class DocdataPaymentDetailsMixin:
         if docdata_order is None:
             return
         merchant = docdata_order.merchant_name
+        subject_merchant = docdata_order.subject_merchant_name or None
         docdata_order.delete()
         self.docdata_order_key = None
         try:
-            result = self.get_docdata_facade().client_for(merchant).cancel(order_key)
+            client = self.get_docdata_facade().client_for(merchant, subject_merchant)
+            result = client.cancel(order_key)
         except Exception as error:  # the placement error matters more: log, don't raise
             logger.warning(
                 "Docdata order %s of an order that was not placed could not be cancelled: %s",

@@ -19,7 +19,10 @@ from oscar_docdata.labels import money
 from oscar_docdata.methods import method_name
 from oscar_docdata.models import DocdataOrder, DocdataPayment
 from oscar_docdata.money import currency_exponent
-from oscar_docdata.querysets import configured_merchants
+from oscar_docdata.querysets import configured_merchants, configured_subject_merchants
+
+#: The subject merchant filter's choice for orders of no subject merchant.
+NO_SUBJECT_MERCHANT = "-"
 
 
 class DocdataOrderSearchForm(forms.Form):
@@ -32,6 +35,7 @@ class DocdataOrderSearchForm(forms.Form):
     )
     status = forms.ChoiceField(label=_("Status"), required=False)
     merchant = forms.ChoiceField(label=_("Merchant"), required=False)
+    subject_merchant = forms.ChoiceField(label=_("Subject merchant"), required=False)
     date_from = forms.DateField(
         label=_("Created from"), required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -52,6 +56,16 @@ class DocdataOrderSearchForm(forms.Form):
         self.fields["merchant"].choices = [
             ("", _("All merchants")), *((name, name) for name in sorted(merchants))
         ]
+        # Likewise from the settings (DOCDATA_SUBJECT_MERCHANT_TOKENS).
+        subjects = set(configured_subject_merchants())
+        if self.is_bound and self.data.get("subject_merchant") not in (
+                None, "", NO_SUBJECT_MERCHANT):
+            subjects.add(self.data["subject_merchant"][:50])
+        self.fields["subject_merchant"].choices = [
+            ("", _("All subject merchants")),
+            (NO_SUBJECT_MERCHANT, _("No subject merchant")),
+            *((name, name) for name in sorted(subjects)),
+        ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -70,6 +84,10 @@ class DocdataOrderSearchForm(forms.Form):
             queryset = queryset.filter(status=data["status"])
         if data.get("merchant"):
             queryset = queryset.filter(merchant_name=data["merchant"])
+        subject = data.get("subject_merchant")
+        if subject:
+            queryset = queryset.filter(
+                subject_merchant_name="" if subject == NO_SUBJECT_MERCHANT else subject)
         if data.get("date_from"):
             queryset = queryset.filter(created__gte=_local_midnight(data["date_from"]))
         if data.get("date_to"):
@@ -90,6 +108,10 @@ class DocdataOrderSearchForm(forms.Form):
             found.append(_("status %(status)s") % {"status": labels[data["status"]]})
         if data.get("merchant"):
             found.append(_("merchant %(merchant)s") % {"merchant": data["merchant"]})
+        if data.get("subject_merchant") == NO_SUBJECT_MERCHANT:
+            found.append(_("no subject merchant"))
+        elif data.get("subject_merchant"):
+            found.append(_("subject merchant %(name)s") % {"name": data["subject_merchant"]})
         if data.get("date_from"):
             found.append(_("created from %(date)s") % {"date": data["date_from"].isoformat()})
         if data.get("date_to"):

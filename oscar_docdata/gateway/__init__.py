@@ -87,6 +87,8 @@ _LAZY_NAMES: dict[str, str] = {
     "SepaDirectDebitPayment": "values",
     "Shopper": "values",
     "ShopperInfo": "values",
+    "SubjectFee": "values",
+    "SubjectMerchant": "values",
     "ThreeDSecureResult": "values",
     "Vat": "values",
 }
@@ -107,6 +109,7 @@ __all__ = [
     "ProceedResult", "Quantity", "RecurringPayment", "Redirect", "RefundBankAccount",
     "RefundItems", "RefundResult", "Reversal", "SepaDirectDebitPayment", "Shopper",
     "ShopperInfo", "StartReply", "StartResult", "StatusReply", "StatusReport",
+    "SubjectFee", "SubjectMerchant",
     "TechnicalIntegrationInfo", "ThreeDSecureResult", "TotalVatAmount", "Totals", "Vat",
     "to_iso639_part1",
 ]

@@ -39,6 +39,8 @@ from .values import (
     SepaDirectDebitPayment,
     Shopper,
     ShopperInfo,
+    SubjectFee,
+    SubjectMerchant,
     ThreeDSecureResult,
     Vat,
 )
@@ -69,9 +71,50 @@ def _bool(value: bool | None) -> bool | None:
 
 
 @sensitive_variables()
-def merchant(name: str, password: str) -> dict[str, str]:
-    return {"name": fields.text("merchant.name", name, required=True),
-            "password": fields.text("merchant.password", password, required=True)}
+def merchant(name: str, password: str, subject: SubjectMerchant | None = None,
+             fee: SubjectFee | None = None) -> dict[str, Any]:
+    """``merchant`` with, when given, ``subjectMerchant`` (and its ``fee``: create only)."""
+    value: dict[str, Any] = {
+        "name": fields.text("merchant.name", name, required=True),
+        "password": fields.text("merchant.password", password, required=True)}
+    if subject is not None:
+        value["subjectMerchant"] = subject_merchant(subject, fee)
+    elif fee is not None:
+        raise DocdataValidationError("merchant.subjectMerchant.fee",
+                                     "a fee needs a subject merchant")
+    return value
+
+
+@sensitive_variables()
+def subject_merchant(value: SubjectMerchant, fee: SubjectFee | None = None) -> dict[str, Any]:
+    """``subjectMerchant@name,@token`` and its optional ``fee``."""
+    path = "merchant.subjectMerchant"
+    if not isinstance(value, SubjectMerchant):
+        raise DocdataValidationError(
+            path, f"expected a SubjectMerchant, got {type(value).__name__}")
+    result: dict[str, Any] = {
+        "name": fields.text("subjectMerchant.name", value.name, field=f"{path}.name",
+                            required=True),
+        "token": fields.text("subjectMerchant.token", value.token, field=f"{path}.token",
+                             required=True),
+    }
+    if fee is not None:
+        result["fee"] = subject_fee(fee)
+    return result
+
+
+def subject_fee(value: SubjectFee) -> dict[str, Any]:
+    """``subjectMerchant/fee``: moment (IMMEDIATE or FULLY_PAID), amount, description."""
+    path = "merchant.subjectMerchant.fee"
+    if not isinstance(value, SubjectFee):
+        raise DocdataValidationError(path, f"expected a SubjectFee, got {type(value).__name__}")
+    return _compact({
+        "moment": fields.text("subjectFee.moment", value.moment, field=f"{path}.moment",
+                              required=True),
+        "amount": amount(value.amount, field=f"{path}.amount"),
+        "description": fields.text("subjectFee.description", value.description,
+                                   field=f"{path}.description"),
+    })
 
 
 def default_integration_info() -> dict[str, str]:
@@ -109,10 +152,12 @@ def integration_info(override: IntegrationInfo | None = None) -> dict[str, str]:
 
 @sensitive_variables()
 def base_request(merchant_name: str, merchant_password: str,
-                 info: IntegrationInfo | None = None) -> dict[str, Any]:
-    """version, merchant and integrationInfo, which every request carries."""
+                 info: IntegrationInfo | None = None, *,
+                 subject: SubjectMerchant | None = None,
+                 fee: SubjectFee | None = None) -> dict[str, Any]:
+    """version, merchant (with any subject merchant) and integrationInfo: every request's."""
     return {"version": schema.API_VERSION,
-            "merchant": merchant(merchant_name, merchant_password),
+            "merchant": merchant(merchant_name, merchant_password, subject, fee),
             "integrationInfo": integration_info(info)}
 
 

@@ -14,7 +14,11 @@ from django.http import HttpRequest
 from django.views.decorators.debug import sensitive_variables
 
 from oscar_docdata.appsettings import LIVE_BASE_URL, TEST_BASE_URL, docdata_settings
-from oscar_docdata.exceptions import DocdataGatewayError, DocdataRequestError
+from oscar_docdata.exceptions import (
+    DocdataGatewayError,
+    DocdataRequestError,
+    InvalidSubjectMerchant,
+)
 
 from . import builders, parsing, report_parsing, results, transport
 from .legacy import LegacyClientAPI, is_request_call, menu_url_for_request
@@ -31,6 +35,8 @@ from .values import (
     RefundItems,
     Shopper,
     ShopperInfo,
+    SubjectFee,
+    SubjectMerchant,
 )
 
 logger = logging.getLogger("oscar_docdata")
@@ -76,15 +82,19 @@ class DocdataClient(LegacyClientAPI):
 
     Credentials default to DOCDATA_MERCHANT_NAME / DOCDATA_MERCHANT_PASSWORD; a
     merchant name without a password takes it from DOCDATA_MERCHANT_PASSWORDS.
-    Constructing a client touches no network and parses nothing. The old client's
-    ``STATUS_*`` and ``PAYMENT_METHOD_*`` constants are inherited (see :mod:`.legacy`).
+    With ``subject_merchant`` (a ``SubjectMerchant``, or a name whose token is in
+    DOCDATA_SUBJECT_MERCHANT_TOKENS) every call acts for that sub-merchant: each request
+    carries ``merchant/subjectMerchant``. Constructing a client touches no network and
+    parses nothing. The old client's ``STATUS_*`` and ``PAYMENT_METHOD_*`` constants are
+    inherited (see :mod:`.legacy`).
     """
 
     merchant_name: str
 
     @sensitive_variables()
     def __init__(self, testing_mode: bool | None = None, merchant_name: str | None = None,
-                 merchant_password: str | None = None):
+                 merchant_password: str | None = None, *,
+                 subject_merchant: SubjectMerchant | str | None = None):
         self._testing_mode = testing_mode
         name = merchant_name or docdata_settings.DOCDATA_MERCHANT_NAME
         if not name:
@@ -96,19 +106,22 @@ class DocdataClient(LegacyClientAPI):
                 f"No Docdata password configured for merchant {name!r}: add it to "
                 "DOCDATA_MERCHANT_PASSWORDS (or DOCDATA_MERCHANT_PASSWORD for the default one)")
         self.set_merchant(name, merchant_password)
+        self.set_subject_merchant(subject_merchant)
 
     @classmethod
     @sensitive_variables()
-    def for_merchant(cls, merchant_name: str, testing_mode: bool | None = None
+    def for_merchant(cls, merchant_name: str, testing_mode: bool | None = None, *,
+                     subject_merchant: SubjectMerchant | str | None = None
                      ) -> DocdataClient:
-        """A client for ``merchant_name`` with its password from the settings."""
+        """A client for ``merchant_name`` with its password from the settings (and
+        ``subject_merchant``, a name's token also from the settings)."""
         password = docdata_settings.merchant_passwords().get(merchant_name)
         if not password:
             raise ImproperlyConfigured(
                 f"No Docdata password configured for merchant {merchant_name!r}: add it to "
                 "DOCDATA_MERCHANT_PASSWORDS")
         return cls(testing_mode=testing_mode, merchant_name=merchant_name,
-                   merchant_password=password)
+                   merchant_password=password, subject_merchant=subject_merchant)
 
     @sensitive_variables("password")
     def set_merchant(self, name: str, password: str) -> None:
@@ -118,10 +131,39 @@ class DocdataClient(LegacyClientAPI):
         self.merchant_name = name
         self._password = password
 
+    @sensitive_variables("value", "token")
+    def set_subject_merchant(self, value: SubjectMerchant | str | None) -> None:
+        """Act for subject merchant ``value`` in the following calls (None: for nobody).
+
+        A name takes its token from DOCDATA_SUBJECT_MERCHANT_TOKENS (InvalidSubjectMerchant,
+        an ImproperlyConfigured, when it has none).
+        """
+        if value is None or value == "":
+            self._subject = None
+            return
+        if isinstance(value, str):
+            token = docdata_settings.subject_merchant_tokens().get(value)
+            if not token:
+                raise InvalidSubjectMerchant(
+                    f"No Docdata token is configured for subject merchant {value!r}: add it "
+                    "to DOCDATA_SUBJECT_MERCHANT_TOKENS.")
+            value = SubjectMerchant(value, token)
+        if not isinstance(value, SubjectMerchant):
+            raise TypeError(f"expected a SubjectMerchant or a name, got {type(value).__name__}")
+        self._subject = value
+
+    @property
+    def subject_merchant_name(self) -> str | None:
+        """The name of the subject merchant this client acts for, or None."""
+        subject = getattr(self, "_subject", None)
+        return subject.name if subject is not None else None
+
     def __repr__(self) -> str:
-        # Never the password.
-        return (f"<{type(self).__name__} merchant={getattr(self, 'merchant_name', None)!r} "
-                f"base_url={self.base_url!r}>")
+        # Never the password, nor the subject merchant's token.
+        subject = self.subject_merchant_name
+        extra = f" subject_merchant={subject!r}" if subject else ""
+        return (f"<{type(self).__name__} merchant={getattr(self, 'merchant_name', None)!r}"
+                f"{extra} base_url={self.base_url!r}>")
 
     @property
     def testing_mode(self) -> bool:
@@ -143,31 +185,43 @@ class DocdataClient(LegacyClientAPI):
     # --- plumbing ------------------------------------------------------------------
 
     @sensitive_variables()
-    def _payload(self, payload: dict[str, Any], info: IntegrationInfo | None = None
-                 ) -> dict[str, Any]:
-        return {**builders.base_request(self.merchant_name, self._password, info), **payload}
+    def _payload(self, payload: dict[str, Any], info: IntegrationInfo | None = None,
+                 fee: SubjectFee | None = None) -> dict[str, Any]:
+        base = builders.base_request(self.merchant_name, self._password, info,
+                                     subject=getattr(self, "_subject", None), fee=fee)
+        return {**base, **payload}
+
+    @property
+    def _who(self) -> str:
+        """The merchant as logs name it: ``shop`` or ``shop (for subject merchant sub)``."""
+        subject = self.subject_merchant_name
+        return f"{self.merchant_name} (for subject merchant {subject})" if subject \
+            else self.merchant_name
 
     @sensitive_variables("payload")
     def build_envelope(self, operation: str, payload: dict[str, Any],
-                       info: IntegrationInfo | None = None):
+                       info: IntegrationInfo | None = None, fee: SubjectFee | None = None):
         """The request envelope (lxml) of ``operation`` for ``payload``, not sent."""
         return transport.build_envelope(self.endpoint_url, operation,
-                                        self._payload(payload, info))
+                                        self._payload(payload, info, fee))
 
     @sensitive_variables("payload", "full_payload", "secrets")
     def _call(self, operation: str, payload: dict[str, Any], reader: Callable[..., T],
-              subject: str, info: IntegrationInfo | None = None) -> T:
+              subject: str, info: IntegrationInfo | None = None,
+              fee: SubjectFee | None = None) -> T:
         """Send ``operation`` once and read its reply; log the event."""
         timeout = transport.call_timeout()
-        full_payload = self._payload(payload, info)
+        full_payload = self._payload(payload, info, fee)
         secrets = secrets_in(full_payload)
         context = {"operation": operation, "merchant": self.merchant_name, "subject": subject}
+        if self.subject_merchant_name:
+            context["subject_merchant"] = self.subject_merchant_name
         try:
             response = transport.send(self.endpoint_url, operation, full_payload, secrets)
         except requests.RequestException as error:
             reason = _network_reason(error, timeout, secrets)
             logger.error("Docdata %s for merchant %s (%s) failed: %s", operation,
-                         self.merchant_name, subject, reason, extra={"docdata": context})
+                         self._who, subject, reason, extra={"docdata": context})
             raise DocdataGatewayError(
                 operation, reason, request_sent=not _never_sent(error)
             ) from None
@@ -176,13 +230,13 @@ class DocdataClient(LegacyClientAPI):
             result = parsing.parse(operation, reader, reply)
         except DocdataRequestError as error:
             logger.warning("Docdata %s for merchant %s (%s) was refused: %s", operation,
-                           self.merchant_name, subject,
+                           self._who, subject,
                            "; ".join(f"{code}: {text}" for code, text in error.errors),
                            extra={"docdata": context})
             raise
         except DocdataGatewayError as error:
             logger.error("Docdata %s for merchant %s (%s) failed: %s", operation,
-                         self.merchant_name, subject, error.reason,
+                         self._who, subject, error.reason,
                          extra={"docdata": context})
             raise
         return result
@@ -199,11 +253,13 @@ class DocdataClient(LegacyClientAPI):
                receiptText=None, includeCosts=False, profile=None,  # noqa: N803 - old API
                days_to_pay=None, *, company: Company | None = None,
                menu_css_id: int | None = None, initial_payment_reference: str | None = None,
-               integration_info: IntegrationInfo | None = None) -> results.CreateResult:
+               integration_info: IntegrationInfo | None = None,
+               subject_fee: SubjectFee | None = None) -> results.CreateResult:
         """Register a payment order; returns its order key.
 
         ``initial_payment_reference`` (paymentRequest/initialPaymentReference/
-        merchantReference) marks the first order of a recurring series.
+        merchantReference) marks the first order of a recurring series. ``subject_fee``
+        (``merchant/subjectMerchant/fee``) needs a client with a subject merchant.
         """
         payload = builders.create(
             order_id=order_id, total_gross_amount=total_gross_amount, shopper_value=shopper,
@@ -213,8 +269,8 @@ class DocdataClient(LegacyClientAPI):
             initial_payment_reference=initial_payment_reference)
         reference = payload["merchantOrderReference"]
         result = self._call("create", payload, parsing.create_result(reference),
-                            f"order {reference}", integration_info)
-        self._log_success("create", self.merchant_name, f"order {reference}",
+                            f"order {reference}", integration_info, subject_fee)
+        self._log_success("create", self._who, f"order {reference}",
                           f"order key {result.order_key}")
         return result
 
@@ -230,7 +286,7 @@ class DocdataClient(LegacyClientAPI):
                                  shopper_info=shopper_info)
         subject = f"order key {payload['paymentOrderKey']}"
         result = self._call("start", payload, parsing.start_result, subject)
-        self._log_success("start", self.merchant_name, subject,
+        self._log_success("start", self._who, subject,
                           _describe_payment_response(result.payment_response))
         return result
 
@@ -240,7 +296,7 @@ class DocdataClient(LegacyClientAPI):
         payload = builders.proceed(payment_id=payment_id, authentication=authentication)
         subject = f"payment {payload['paymentId']}"
         result = self._call("proceed", payload, parsing.proceed_result, subject)
-        self._log_success("proceed", self.merchant_name, subject,
+        self._log_success("proceed", self._who, subject,
                           _describe_payment_response(result.payment_response))
         return result
 
@@ -249,7 +305,7 @@ class DocdataClient(LegacyClientAPI):
         payload = builders.order_key_only(order_key)
         subject = f"order key {payload['paymentOrderKey']}"
         result = self._call("cancel", payload, parsing.cancel_result, subject)
-        self._log_success("cancel", self.merchant_name, subject, result.result)
+        self._log_success("cancel", self._who, subject, result.result)
         return result
 
     def capture(self, payment_id: int, amount: Amount | None = None, *,
@@ -263,7 +319,7 @@ class DocdataClient(LegacyClientAPI):
             cancel_reserved=cancel_reserved, required_date=required_capture_date)
         subject = f"payment {payload['paymentId']}"
         result = self._call("capture", payload, parsing.capture_result, subject)
-        self._log_success("capture", self.merchant_name, subject, _describe_amount(amount))
+        self._log_success("capture", self._who, subject, _describe_amount(amount))
         return result
 
     @sensitive_variables("refund_bank_account", "payload")
@@ -280,7 +336,7 @@ class DocdataClient(LegacyClientAPI):
             bank_account=refund_bank_account)
         subject = f"payment {payload['paymentId']}"
         result = self._call("refund", payload, parsing.refund_result, subject)
-        self._log_success("refund", self.merchant_name, subject,
+        self._log_success("refund", self._who, subject,
                           "items" if refund_items is not None else _describe_amount(amount))
         return result
 
@@ -290,7 +346,7 @@ class DocdataClient(LegacyClientAPI):
         report = self._call(operation, payload, report_parsing.status_report(key),
                             f"order key {key}")
         totals = report.totals
-        self._log_success(operation, self.merchant_name, f"order key {key}",
+        self._log_success(operation, self._who, f"order key {key}",
                           f"{len(report.payments)} payment(s), registered {totals.registered},"
                           f" approved {totals.acquirer_approved}, captured {totals.captured},"
                           f" refunded {totals.refunded}, charged back {totals.charged_back}")
@@ -309,7 +365,7 @@ class DocdataClient(LegacyClientAPI):
         payload = builders.order_key_only(order_key)
         subject = f"order key {payload['paymentOrderKey']}"
         methods = self._call("listPaymentMethods", payload, parsing.payment_methods, subject)
-        self._log_success("listPaymentMethods", self.merchant_name, subject,
+        self._log_success("listPaymentMethods", self._who, subject,
                           ", ".join(method.name for method in methods) or "none")
         return methods
 

@@ -65,6 +65,37 @@ class Amount:
 
 
 @dataclass
+class SubjectMerchant:
+    """A sub-merchant ("subject merchant") the merchant acts for: its name and token.
+
+    Sent as ``merchant/subjectMerchant@name,@token`` in every request of a client that
+    has one. The token is a secret: never in a repr, a log or an error message.
+    """
+
+    name: str
+    token: str = field(repr=False)
+
+    def __repr__(self) -> str:
+        return masked_repr(self, {"token": ("token", _present)})
+
+
+#: When Docdata takes a subject merchant's fee (the schema's feeMoment).
+FEE_MOMENTS = ("IMMEDIATE", "FULLY_PAID")
+
+
+@dataclass
+class SubjectFee:
+    """The fee of an order created for a subject merchant (``subjectMerchant/fee``).
+
+    ``moment`` is ``"IMMEDIATE"`` or ``"FULLY_PAID"``; sent with create only.
+    """
+
+    moment: str
+    amount: Amount
+    description: str | None = None
+
+
+@dataclass
 class Name:
     first: str
     last: str

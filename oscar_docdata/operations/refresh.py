@@ -126,8 +126,11 @@ def failure_reason(error: BaseException) -> str:
 
 
 #: The fields a task reads before the order's own update locks and reads it whole:
-#: its label (:func:`order_label`), its merchant and its status.
-TASK_FIELDS: tuple[str, ...] = ("order_key", "order_number", "merchant_name", "status")
+#: its label (:func:`order_label`), its merchant and subject merchant (the client's
+#: credentials) and its status.
+TASK_FIELDS: tuple[str, ...] = (
+    "order_key", "order_number", "merchant_name", "subject_merchant_name", "status",
+)
 
 
 def update_task(

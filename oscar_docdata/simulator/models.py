@@ -72,6 +72,10 @@ class SimulatedOrder(models.Model):
     initial_payment_reference = models.CharField(
         _("initial payment reference"), max_length=50, blank=True
     )
+    #: The subject merchant (sub-merchant) the order was created for, if any: the name
+    #: of create's merchant/subjectMerchant (its token is not kept).
+    subject_merchant_name = models.CharField(_("subject merchant"), max_length=50,
+                                             blank=True, default="", db_default="")
     #: scheme://host the order was created through (default notification host).
     origin = models.CharField(_("origin"), max_length=255, blank=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)

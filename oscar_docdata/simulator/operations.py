@@ -132,10 +132,12 @@ def create(call: Call) -> etree._Element:
     initial_reference = ""
     if initial is not None:
         initial_reference = (child_elements(initial)[0].text or "").strip()
+    subject = call.find("merchant/subjectMerchant")
     try:
         with transaction.atomic():
             order = SimulatedOrder.objects.create(
                 merchant=call.merchant,
+                subject_merchant_name=subject.get("name", "") if subject is not None else "",
                 order_key=engine.new_order_key(),
                 merchant_order_reference=reference,
                 amount=value,

@@ -41,6 +41,28 @@ def test_bad_settings(settings, expected):
     assert ids(**settings) == expected
 
 
+@pytest.mark.parametrize("value", [
+    ["tea_corner"],
+    {"tea_corner": ""},
+    {"tea_corner": None},
+    {"": "tok"},
+    {"x" * 51: "tok"},
+    {"tea_corner": "has a space"},
+    {"tea_corner": "t" * 129},
+])
+def test_bad_subject_merchants(settings, value):
+    assert ids(DOCDATA_SUBJECT_MERCHANT_TOKENS=value) == ["oscar_docdata.E008"]
+
+
+def test_subject_merchant_errors_never_show_the_token(settings):
+    settings.DOCDATA_SUBJECT_MERCHANT_TOKENS = {"tea_corner": "secret token"}
+    [error] = check_settings()
+    assert "secret" not in error.msg + (error.hint or "")
+    assert "tea_corner" in error.msg
+    settings.DOCDATA_SUBJECT_MERCHANT_TOKENS = {"tea_corner": "s3cret-token"}
+    assert check_settings() == []
+
+
 def test_missing_settings(settings):
     del settings.DOCDATA_MERCHANT_NAME
     del settings.DOCDATA_MERCHANT_PASSWORD

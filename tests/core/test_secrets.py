@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import requests
 from django.test import RequestFactory, override_settings
-from django.views.debug import ExceptionReporter
+from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
 
 from oscar_docdata.gateway import Address, Amount, Destination, DocdataClient, Name, Shopper
 from oscar_docdata.gateway.legacy import AmexPayment, DirectDebitPayment, MasterCardPayment
@@ -46,6 +46,7 @@ ENCRYPTED = "ENCRYPTED-CARD-BLOB-8c1f"
 PARES = "PARES-SIGNED-BLOB-77e2"
 MD = "MD-SESSION-5d1a"
 PASSWORDS = ("Sup3r-Secret-pw", "Sub-Acc0unt-pw")  # tests/settings.py
+SUBJECT_TOKEN = "tea-C0rner-token-7f3a"  # noqa: S105 - a subject merchant's token
 
 
 def _card() -> CardPayment:
@@ -216,3 +217,17 @@ def test_client_and_interface_reprs_show_no_password():
                   Interface(merchant_name="shop_sub", merchant_password=PASSWORDS[1])):
         assert _leaked(repr(value)) == [] and _leaked(str(value)) == []
         assert "shop_" in repr(value)
+
+
+def test_a_failing_subject_merchant_call_shows_no_token(docdata, make_order, settings):
+    settings.DOCDATA_SUBJECT_MERCHANT_TOKENS = {"tea_corner": SUBJECT_TOKEN}
+    order = make_order(subject_merchant_name="tea_corner")
+    docdata.fail("status", RuntimeError("the adapter broke"))
+    html, text = _error_report(lambda: Interface().update_order(order))
+    _assert_clean(html, text, "update_order", "tea_corner")
+    assert SUBJECT_TOKEN not in html
+    assert SUBJECT_TOKEN not in text
+    # The setting's name says TOKEN, so Django's reports mask it like the passwords.
+    assert "DOCDATA_SUBJECT_MERCHANT_TOKENS" in html
+    assert SafeExceptionReporterFilter().get_safe_settings()[
+        "DOCDATA_SUBJECT_MERCHANT_TOKENS"] == SafeExceptionReporterFilter.cleansed_substitute

@@ -49,14 +49,16 @@ SEED = [
         id, merchant_name, merchant_order_id, order_number, order_key, reference_shared,
         status, language, total_gross_amount, currency, country, total_registered,
         total_shopper_pending, total_acquirer_pending, total_acquirer_approved,
-        total_captured, total_refunded, total_charged_back, created, updated)
+        total_captured, total_refunded, total_charged_back, created, updated,
+        subject_merchant_name)
     SELECT g, CASE WHEN g %% 5 = 0 THEN 'shop_sub' ELSE 'shop_test' END,
         (%(first)s + g)::text || CASE WHEN g %% 10 = 0 THEN '-2' ELSE '' END,
         (%(first)s + g)::text, upper(md5(g::text)), false,
         CASE WHEN g %% 1000 < 3 THEN 'charged_back' WHEN g %% 1000 < 200 THEN 'new'
              ELSE 'paid' END,
         'nl', 25, 'EUR', 'NL', 25, 0, 0, 25, 25, 0, 0,
-        now() - (%(n)s - g) * interval '1 hour', now()
+        now() - (%(n)s - g) * interval '1 hour', now(),
+        CASE WHEN g %% 500 = 7 THEN 'tea_corner' ELSE '' END
     FROM generate_series(1, %(n)s) AS g""",
     """INSERT INTO oscar_docdata_docdatapayment (
         docdata_order_id, payment_id, legacy_payment_id, payment_method, status,
@@ -168,6 +170,7 @@ MIDDLE = ORDERS // 2 + 3
     ({"q": number(10 * (ORDERS // 20)) + "-2"}, ["docdata_order_reference_idx"]),
     ({"q": str(FIRST_PAYMENT + 3 * MIDDLE + 1)}, ["payment_id_key"]),
     ({"q": "nothing-like-it"}, []),
+    ({"subject_merchant": "tea_corner"}, ["docdata_order_subject_idx"]),
 ])
 def test_dashboard_list_queries_use_indexes(seeded, superuser, params, indexes):
     assert_indexed(dashboard_plans(superuser, params), *indexes)
