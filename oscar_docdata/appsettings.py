@@ -20,6 +20,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.views.decorators.debug import sensitive_variables
+
+from oscar_docdata.exceptions import InvalidMerchant, InvalidSubjectMerchant
 
 TEST_BASE_URL = "https://test.docdatapayments.com/ps"
 LIVE_BASE_URL = "https://secure.docdatapayments.com/ps"
@@ -284,6 +287,33 @@ class AppSettings:
         if self.DOCDATA_MERCHANT_NAME:
             passwords.setdefault(self.DOCDATA_MERCHANT_NAME, self.DOCDATA_MERCHANT_PASSWORD)
         return passwords
+
+    @sensitive_variables()
+    def merchant_password(self, name: str) -> str:
+        """The password of merchant ``name``: the one look-up of credentials.
+
+        Raises InvalidMerchant (an ImproperlyConfigured) when none is configured.
+        """
+        password = self.merchant_passwords().get(name) if name else None
+        if not password:
+            raise InvalidMerchant(
+                f"No Docdata password is configured for merchant {name!r}: set "
+                "DOCDATA_MERCHANT_NAME and DOCDATA_MERCHANT_PASSWORD (the default merchant) or "
+                "add it to DOCDATA_MERCHANT_PASSWORDS."
+            )
+        return password
+
+    @sensitive_variables()
+    def subject_merchant_token(self, name: str) -> str:
+        """The token of subject merchant ``name``; InvalidSubjectMerchant when none is
+        configured."""
+        token = self.subject_merchant_tokens().get(name) if name else None
+        if not token:
+            raise InvalidSubjectMerchant(
+                f"No Docdata token is configured for subject merchant {name!r}: add it to "
+                "DOCDATA_SUBJECT_MERCHANT_TOKENS."
+            )
+        return token
 
     def subject_merchant_tokens(self) -> dict[str, str]:
         """Every configured subject merchant and its token (DOCDATA_SUBJECT_MERCHANT_TOKENS)."""

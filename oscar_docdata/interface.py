@@ -19,7 +19,6 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -44,8 +43,6 @@ from oscar_docdata.exceptions import (
     DocdataRecurringRefused,
     DocdataRequestError,
     DocdataValidationError,
-    InvalidMerchant,
-    InvalidSubjectMerchant,
 )
 from oscar_docdata.gateway.menu import RETURN_CALLBACKS
 from oscar_docdata.gateway.results import CancelResult, CreateResult, StartResult
@@ -173,7 +170,7 @@ class Interface:
         return cls(
             testing_mode,
             merchant_name=merchant_name,
-            merchant_password=merchant_password(merchant_name),
+            merchant_password=docdata_settings.merchant_password(merchant_name),
         )
 
     # --- clients -------------------------------------------------------------------------
@@ -183,7 +180,8 @@ class Interface:
     def client(self) -> Any:
         """The client (a DocdataClient) of this interface's own merchant."""
         if self._client is None:
-            password = self.merchant_password or merchant_password(self.merchant_name)
+            password = (self.merchant_password
+                        or docdata_settings.merchant_password(self.merchant_name))
             self._client = self.get_client_class()(
                 self.testing_mode, merchant_name=self.merchant_name, merchant_password=password
             )
@@ -209,25 +207,14 @@ class Interface:
         if merchant_name == self.merchant_name:
             if not subject_merchant_name:
                 return self.client
-            password = self.merchant_password or merchant_password(merchant_name)
+            password = self.merchant_password or docdata_settings.merchant_password(merchant_name)
         else:
-            password = docdata_settings.merchant_passwords().get(merchant_name)
-        if not password:
-            raise InvalidMerchant(
-                f"No Docdata password is configured for merchant {merchant_name!r} (this "
-                f"interface serves {self.merchant_name!r}): add it to "
-                "DOCDATA_MERCHANT_PASSWORDS."
-            )
+            password = docdata_settings.merchant_password(merchant_name)
         if not subject_merchant_name:
             return self.get_client_class()(
                 self.testing_mode, merchant_name=merchant_name, merchant_password=password
             )
-        if not docdata_settings.subject_merchant_tokens().get(subject_merchant_name):
-            raise InvalidSubjectMerchant(
-                f"No Docdata token is configured for subject merchant "
-                f"{subject_merchant_name!r} (merchant {merchant_name!r}): add it to "
-                "DOCDATA_SUBJECT_MERCHANT_TOKENS."
-            )
+        docdata_settings.subject_merchant_token(subject_merchant_name)  # configured?
         return self.get_client_class()(
             self.testing_mode, merchant_name=merchant_name, merchant_password=password,
             subject_merchant=subject_merchant_name,
@@ -951,18 +938,6 @@ class Interface:
         )
 
 
-@sensitive_variables()
-def merchant_password(name: str) -> str:
-    """The configured password of merchant ``name``; ImproperlyConfigured when missing."""
-    password = docdata_settings.merchant_passwords().get(name)
-    if not password:
-        raise ImproperlyConfigured(
-            f"No Docdata password is configured for merchant {name!r}: "
-            "set DOCDATA_MERCHANT_PASSWORD or DOCDATA_MERCHANT_PASSWORDS."
-        )
-    return password
-
-
 def to_amount(total: Any) -> Amount:
     """An ``Amount`` from an Amount or an Oscar ``Price`` (its ``incl_tax``)."""
     if isinstance(total, Amount):
@@ -988,4 +963,3 @@ def _checked_amount(amount: Any, currency: str) -> Decimal:
             "amount", f"{amount} has more than {decimals} decimals in {currency}"
         )
     return from_minor_units(minor, currency)
-

@@ -17,7 +17,6 @@ from oscar_docdata.appsettings import LIVE_BASE_URL, TEST_BASE_URL, docdata_sett
 from oscar_docdata.exceptions import (
     DocdataGatewayError,
     DocdataRequestError,
-    InvalidSubjectMerchant,
 )
 
 from . import builders, parsing, report_parsing, results, transport
@@ -100,11 +99,7 @@ class DocdataClient(LegacyClientAPI):
         if not name:
             raise ImproperlyConfigured("DOCDATA_MERCHANT_NAME is not set")
         if merchant_password is None:
-            merchant_password = docdata_settings.merchant_passwords().get(name)
-        if not merchant_password:
-            raise ImproperlyConfigured(
-                f"No Docdata password configured for merchant {name!r}: add it to "
-                "DOCDATA_MERCHANT_PASSWORDS (or DOCDATA_MERCHANT_PASSWORD for the default one)")
+            merchant_password = docdata_settings.merchant_password(name)
         self.set_merchant(name, merchant_password)
         self.set_subject_merchant(subject_merchant)
 
@@ -115,11 +110,7 @@ class DocdataClient(LegacyClientAPI):
                      ) -> DocdataClient:
         """A client for ``merchant_name`` with its password from the settings (and
         ``subject_merchant``, a name's token also from the settings)."""
-        password = docdata_settings.merchant_passwords().get(merchant_name)
-        if not password:
-            raise ImproperlyConfigured(
-                f"No Docdata password configured for merchant {merchant_name!r}: add it to "
-                "DOCDATA_MERCHANT_PASSWORDS")
+        password = docdata_settings.merchant_password(merchant_name)
         return cls(testing_mode=testing_mode, merchant_name=merchant_name,
                    merchant_password=password, subject_merchant=subject_merchant)
 
@@ -142,12 +133,7 @@ class DocdataClient(LegacyClientAPI):
             self._subject = None
             return
         if isinstance(value, str):
-            token = docdata_settings.subject_merchant_tokens().get(value)
-            if not token:
-                raise InvalidSubjectMerchant(
-                    f"No Docdata token is configured for subject merchant {value!r}: add it "
-                    "to DOCDATA_SUBJECT_MERCHANT_TOKENS.")
-            value = SubjectMerchant(value, token)
+            value = SubjectMerchant(value, docdata_settings.subject_merchant_token(value))
         if not isinstance(value, SubjectMerchant):
             raise TypeError(f"expected a SubjectMerchant or a name, got {type(value).__name__}")
         self._subject = value
