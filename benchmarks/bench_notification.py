@@ -212,8 +212,8 @@ def main() -> None:
     from django.db import connection
     from django.test.utils import override_settings
 
-    from oscar_docdata import receivers
     from oscar_docdata.gateway.transport import get_http_session
+    from oscar_docdata.oscar_adapter import receivers
 
     with database(), override_settings(DOCDATA_BASE_URL="http://docdata.bench/ps"):
         bench = Bench(options.with_oscar)

@@ -64,8 +64,8 @@ def section(n_orders: int) -> list[tuple[str, str, bool]]:
 # --- the receivers' order look-up ------------------------------------------------------
 
 def lookup_rows(n_orders: int) -> list[tuple[str, str, bool]]:
-    from oscar_docdata.checkout.sources import oscar_order_id_for
     from oscar_docdata.models import DocdataOrder
+    from oscar_docdata.oscar_adapter.sources import oscar_order_id_for
 
     orders = list(DocdataOrder.objects.order_by("?")[:LOOKUPS])
 
@@ -75,7 +75,7 @@ def lookup_rows(n_orders: int) -> list[tuple[str, str, bool]]:
     def lookup_server() -> float:
         from django.db import connection
 
-        from oscar_docdata.checkout.sources import _order_id_sql
+        from oscar_docdata.oscar_adapter.sources import _order_id_sql
 
         order = orders[0]
         with connection.cursor() as cursor:
@@ -133,7 +133,7 @@ def create_reference_index() -> None:
 def notification_rows(adapter: Any, created: list[Any]) -> list[tuple[str, str, bool]]:
     from django.test.utils import override_settings
 
-    from oscar_docdata import receivers
+    from oscar_docdata.oscar_adapter import receivers
 
     receivers.connect()
     samples: dict[bool, list[tuple[float, int]]] = {False: [], True: []}
@@ -192,8 +192,8 @@ def fresh_order(created: list[Any]) -> Any:
     from django.utils import timezone
     from oscar.core.loading import get_model
 
-    from oscar_docdata.checkout.sources import docdata_source_type
     from oscar_docdata.models import DocdataOrder
+    from oscar_docdata.oscar_adapter.sources import docdata_source_type
 
     order_model, source_model = get_model("order", "Order"), get_model("payment", "Source")
     number = f"SCALE-R-{next(_ids)}-{time.time_ns()}"
@@ -276,8 +276,8 @@ def seed(n_orders: int) -> None:
     from django.utils import timezone
     from oscar.core.loading import get_model
 
-    from oscar_docdata.checkout.sources import docdata_source_type
     from oscar_docdata.models import DocdataOrder, DocdataPayment
+    from oscar_docdata.oscar_adapter.sources import docdata_source_type
 
     order_model, source_model = get_model("order", "Order"), get_model("payment", "Source")
     source_type = docdata_source_type()

@@ -31,7 +31,8 @@ class OscarDocdataConfig(dashboard_apps.DocdataDashboardMixin,
 
     def ready(self) -> None:
         # Here, not at the top: they import the models, which need the app registry ready.
-        from oscar_docdata import checks, receivers
+        from oscar_docdata import checks
+        from oscar_docdata.oscar_adapter import receivers
 
         checks.register_checks()
         # Keep Oscar's order, Source, Transactions and PaymentEvents in step with Docdata;

@@ -16,7 +16,7 @@ from django.utils.module_loading import import_string
 
 from oscar_docdata import signals
 from oscar_docdata.appsettings import LIVE_BASE_URL, TEST_BASE_URL, docdata_settings
-from oscar_docdata.checkout.conf import (
+from oscar_docdata.oscar_adapter.conf import (
     EMAIL_WHEN_PAID,
     EMAIL_WHEN_PLACED,
     confirmation_email_when,

@@ -42,6 +42,7 @@ from django.db import transaction
 from django.utils.functional import Promise
 
 from oscar_docdata.appsettings import docdata_settings
+from oscar_docdata.configured_facade import get_facade
 
 try:
     from django.tasks import task
@@ -166,7 +167,6 @@ def refresh(scope: MethodScope, order_key: str) -> list[str] | None:
         return None
     try:
         # Here, not at import: starting the shop loads neither zeep nor requests.
-        from oscar_docdata.facade import get_facade
         from oscar_docdata.gateway import transport
 
         with transport.time_limit(timeout):

@@ -20,7 +20,7 @@ django.setup()
 from django.core import checks
 from django.urls import get_resolver
 import oscar_docdata.models, oscar_docdata.interface, oscar_docdata.facade
-import oscar_docdata.receivers, oscar_docdata.checks, oscar_docdata.urls
+import oscar_docdata.oscar_adapter.receivers, oscar_docdata.checks, oscar_docdata.urls
 get_resolver().url_patterns
 checks.run_checks()
 from oscar_docdata.gateway import DocdataException, DocdataGatewayError, StatusReport

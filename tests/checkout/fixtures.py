@@ -3,7 +3,7 @@
 import pytest
 from django.core import mail
 
-from oscar_docdata import receivers
+from oscar_docdata.oscar_adapter import receivers
 from oscar_docdata.testing.fixtures import docdata_live_simulator, docdata_simulator
 
 from .shop import make_shop

@@ -8,8 +8,8 @@ from django.urls import reverse
 from oscar.core.loading import get_model
 from oscar.test.factories import create_order
 
-from oscar_docdata.checkout.sources import SOURCE_TYPE_CODE
 from oscar_docdata.models import DocdataOrder
+from oscar_docdata.oscar_adapter.sources import SOURCE_TYPE_CODE
 from oscar_docdata.simulator.models import SimulatedOrder
 
 from .shop import checkout, fill_basket, make_shop, place_order, to_preview

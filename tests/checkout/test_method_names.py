@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import translation
 from oscar.core.loading import get_model
 
-from oscar_docdata.checkout.forms import payment_method_choices
 from oscar_docdata.methods import method_name
+from oscar_docdata.oscar_adapter.forms import payment_method_choices
 
 from .shop import ADDRESS, checkout, fill_basket, place_order, to_preview
 

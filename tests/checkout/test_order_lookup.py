@@ -6,7 +6,8 @@ from django.test.utils import CaptureQueriesContext
 from oscar.core.loading import get_model
 from oscar.test.factories import create_order
 
-from oscar_docdata.checkout.sources import (
+from oscar_docdata.models import DocdataOrder
+from oscar_docdata.oscar_adapter.sources import (
     SOURCE_TYPE_CODE,
     docdata_source_type,
     locked_order_and_source,
@@ -14,7 +15,6 @@ from oscar_docdata.checkout.sources import (
     oscar_order_id_for,
     oscar_order_link,
 )
-from oscar_docdata.models import DocdataOrder
 
 pytestmark = pytest.mark.django_db
 

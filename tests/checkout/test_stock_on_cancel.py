@@ -21,7 +21,7 @@ from oscar.core.loading import get_class, get_model
 
 from oscar_docdata.facade import get_facade
 from oscar_docdata.models import DocdataOrder
-from oscar_docdata.receivers import keep_in_step
+from oscar_docdata.oscar_adapter.receivers import keep_in_step
 
 from . import urls as checkout_urls
 from .shop import checkout, place_order, to_preview

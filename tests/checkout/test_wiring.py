@@ -2,8 +2,9 @@
 
 from django.core.checks import Error
 
-from oscar_docdata import receivers, signals
+from oscar_docdata import signals
 from oscar_docdata.checks import check_confirmation_email_setting
+from oscar_docdata.oscar_adapter import receivers
 
 
 def test_connecting_twice_connects_each_receiver_once(oscar_receivers):

@@ -1,7 +1,7 @@
 """The test URLconf with Docdata's checkout, as a shop's forked checkout app would have it.
 
 Oscar's payment-details and preview URLs are served by
-``oscar_docdata.checkout.views.PaymentDetailsView`` (shadowing Oscar's own view at the
+``oscar_docdata.oscar_adapter.views.PaymentDetailsView`` (shadowing Oscar's own view at the
 same paths, so ``reverse("checkout:preview")`` still works). The customer chooses a
 payment method there (``docdata_payment_methods``); ``tests.checkout.urls_no_choice``
 has the view without a choice.
@@ -12,7 +12,7 @@ from django.test.utils import override_settings
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from oscar_docdata.checkout.views import PaymentDetailsView
+from oscar_docdata.oscar_adapter.views import PaymentDetailsView
 
 
 class ChoosingPaymentDetailsView(PaymentDetailsView):

@@ -3,7 +3,7 @@ oscar_docdata.methods), a mix of codes and ``(code, label)`` pairs, and the live
 
 from django.urls import path
 
-from oscar_docdata.checkout.views import PaymentDetailsView
+from oscar_docdata.oscar_adapter.views import PaymentDetailsView
 
 from .urls import shop_urls
 

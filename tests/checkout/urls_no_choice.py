@@ -1,6 +1,6 @@
 """Like ``tests.checkout.urls``, with a checkout that lets the menu offer every method."""
 
-from oscar_docdata.checkout.views import PaymentDetailsView
+from oscar_docdata.oscar_adapter.views import PaymentDetailsView
 
 from .urls import shop_urls
 

@@ -11,9 +11,9 @@ from django.urls import resolve, reverse
 from django.views import View
 from oscar.core.loading import get_model
 
-from oscar_docdata.checkout.sources import docdata_source_type
 from oscar_docdata.facade import Facade, get_facade
 from oscar_docdata.models import DocdataOrder, DocdataStatusChange
+from oscar_docdata.oscar_adapter.sources import docdata_source_type
 from oscar_docdata.testing import replies
 from oscar_docdata.views import OrderReturnView, StatusChangedNotificationView
 from tests.operations.conftest import docdata, make_order

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from oscar_docdata import receivers
+from oscar_docdata.oscar_adapter import receivers
 from oscar_docdata.testing.canned import CannedSoapAdapter, canned_docdata
 from oscar_docdata.testing.fixtures import docdata_live_simulator, docdata_simulator
 

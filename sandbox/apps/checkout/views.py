@@ -2,7 +2,7 @@
 
 from oscar.apps.checkout import views
 
-from oscar_docdata.checkout import DocdataPaymentDetailsMixin
+from oscar_docdata.oscar_adapter import DocdataPaymentDetailsMixin
 
 
 class PaymentDetailsView(DocdataPaymentDetailsMixin, views.PaymentDetailsView):

@@ -5,9 +5,9 @@ Connected by ``connect()`` (from the app's ``ready()``); they act only while the
 
 - ``order_updated`` (once per applied status report, whatever number of payment lines
   changed): the Oscar order's Source amounts, Transactions and PaymentEvents (see
-  ``oscar_docdata.checkout.payments``); on a status change also the Oscar order status
+  ``oscar_docdata.oscar_adapter.payments``); on a status change also the Oscar order status
   through DOCDATA_ORDER_STATUS_MAPPING when Oscar's pipeline allows it (moving into the
-  cancelled status frees the order's stock, once: ``oscar_docdata.checkout.stock``), and the
+  cancelled status frees the order's stock, once: ``oscar_docdata.oscar_adapter.stock``), and the
   confirmation e-mail when the order became paid (``DOCDATA_CONFIRMATION_EMAIL = "paid"``,
   the default).
 - ``return_view_called`` with CANCELLED or ERROR: when the order is the shopper's own, it
@@ -33,23 +33,23 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from oscar_docdata import signals, status
-from oscar_docdata.checkout.basket import give_basket_back, is_shoppers_own
-from oscar_docdata.checkout.conf import (
+from oscar_docdata.configured_facade import get_facade
+from oscar_docdata.exceptions import DocdataError
+from oscar_docdata.models import DocdataOrder, DocdataStatusChange
+from oscar_docdata.oscar_adapter.basket import give_basket_back, is_shoppers_own
+from oscar_docdata.oscar_adapter.conf import (
     EMAIL_WHEN_PAID,
     confirmation_email_when,
     receivers_enabled,
 )
-from oscar_docdata.checkout.emails import send_confirmation_email
-from oscar_docdata.checkout.payments import sync_payments
-from oscar_docdata.checkout.sources import (
+from oscar_docdata.oscar_adapter.emails import send_confirmation_email
+from oscar_docdata.oscar_adapter.payments import sync_payments
+from oscar_docdata.oscar_adapter.sources import (
     locked_order_and_source,
     oscar_order_for,
     oscar_order_link,
 )
-from oscar_docdata.checkout.status import follow_docdata_status
-from oscar_docdata.configured_facade import get_facade
-from oscar_docdata.exceptions import DocdataError
-from oscar_docdata.models import DocdataOrder, DocdataStatusChange
+from oscar_docdata.oscar_adapter.status import follow_docdata_status
 
 logger = logging.getLogger("oscar_docdata")
 

@@ -2,12 +2,12 @@
 
 In a forked checkout app's ``views.py``::
 
-    from oscar_docdata.checkout.views import PaymentDetailsView  # noqa: F401
+    from oscar_docdata.oscar_adapter.views import PaymentDetailsView  # noqa: F401
 """
 
 from oscar.apps.checkout.views import PaymentDetailsView as OscarPaymentDetailsView
 
-from oscar_docdata.checkout.mixins import DocdataPaymentDetailsMixin
+from oscar_docdata.oscar_adapter.mixins import DocdataPaymentDetailsMixin
 
 
 class PaymentDetailsView(DocdataPaymentDetailsMixin, OscarPaymentDetailsView):

@@ -4,7 +4,7 @@ Use it in a forked checkout app::
 
     # yourshop/checkout/views.py
     from oscar.apps.checkout import views
-    from oscar_docdata.checkout import DocdataPaymentDetailsMixin
+    from oscar_docdata.oscar_adapter import DocdataPaymentDetailsMixin
 
     class PaymentDetailsView(DocdataPaymentDetailsMixin, views.PaymentDetailsView):
         docdata_payment_methods = ("IDEAL", "VISA")  # optional; names: oscar_docdata.methods
@@ -48,18 +48,18 @@ from oscar.core.loading import get_model
 
 from oscar_docdata import method_list
 from oscar_docdata.appsettings import docdata_settings
-from oscar_docdata.checkout.conf import EMAIL_WHEN_PLACED, confirmation_email_when
-from oscar_docdata.checkout.errors import DocdataCheckoutError, customer_message
-from oscar_docdata.checkout.forms import (
+from oscar_docdata.configured_facade import get_facade
+from oscar_docdata.exceptions import DocdataError
+from oscar_docdata.models import DocdataOrder
+from oscar_docdata.oscar_adapter.conf import EMAIL_WHEN_PLACED, confirmation_email_when
+from oscar_docdata.oscar_adapter.errors import DocdataCheckoutError, customer_message
+from oscar_docdata.oscar_adapter.forms import (
     MethodEntry,
     PaymentMethodForm,
     lazy_method_name,
     payment_method_choices,
 )
-from oscar_docdata.checkout.sources import docdata_source_type
-from oscar_docdata.configured_facade import get_facade
-from oscar_docdata.exceptions import DocdataError
-from oscar_docdata.models import DocdataOrder
+from oscar_docdata.oscar_adapter.sources import docdata_source_type
 
 logger = logging.getLogger("oscar_docdata")
 

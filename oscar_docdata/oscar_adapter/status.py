@@ -5,7 +5,7 @@ the transition from the order's current status; otherwise the order is left as i
 and a warning is logged. Nothing here raises into Docdata's notification.
 
 Cancellations free the stock: when the order moves into the Oscar status that the
-Docdata statuses ``cancelled``/``expired`` map to (see ``oscar_docdata.checkout.stock``),
+Docdata statuses ``cancelled``/``expired`` map to (see ``oscar_docdata.oscar_adapter.stock``),
 for one of those Docdata statuses, its stock allocations are cancelled in the same
 transaction, through Oscar's ``EventHandler.cancel_stock_allocations``. The transition
 happens once, under the order's row lock, so the stock is freed once.
@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from oscar_docdata.appsettings import docdata_settings
-from oscar_docdata.checkout.stock import free_stock, frees_stock
+from oscar_docdata.oscar_adapter.stock import free_stock, frees_stock
 
 logger = logging.getLogger("oscar_docdata")
 

@@ -37,9 +37,9 @@ from django.utils import translation
 from oscar.core.loading import get_model
 
 from oscar_docdata import status as statuses
-from oscar_docdata.checkout.sources import source_for
 from oscar_docdata.methods import method_name
 from oscar_docdata.models import DocdataOrder, DocdataPayment
+from oscar_docdata.oscar_adapter.sources import source_for
 
 PaymentEvent = get_model("order", "PaymentEvent")
 PaymentEventQuantity = get_model("order", "PaymentEventQuantity")
