@@ -21,7 +21,7 @@ from oscar_docdata.oscar_adapter.conf import (
     EMAIL_WHEN_PLACED,
     confirmation_email_when,
 )
-from oscar_docdata.status import PAID_RULES
+from oscar_docdata.status_engine import PAID_RULES
 
 #: The signals whose receivers in old shops recorded Oscar's payments themselves.
 RECORDING_SIGNALS = ("order_status_changed", "payment_added", "payment_updated")

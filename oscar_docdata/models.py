@@ -1,6 +1,6 @@
 """Docdata orders, their payment lines and their status history.
 
-The models only store; the status engine (``oscar_docdata.status``) decides and the
+The models only store; the status engine (``oscar_docdata.status_engine``) decides and the
 updater (``oscar_docdata.updater``) writes.
 """
 

@@ -23,7 +23,13 @@ from django.utils import timezone
 from oscar_docdata import money_requests, signals
 from oscar_docdata.gateway.results import StatusReport
 from oscar_docdata.models import DocdataOrder, DocdataPayment, DocdataStatusChange
-from oscar_docdata.status import TOTAL_FIELDS, EngineSettings, OrderState, PaymentValues, evaluate
+from oscar_docdata.status_engine import (
+    TOTAL_FIELDS,
+    EngineSettings,
+    OrderState,
+    PaymentValues,
+    evaluate,
+)
 
 logger = logging.getLogger("oscar_docdata")
 

@@ -2,7 +2,7 @@
 
 ``DocdataClient`` offers the nine operations and the payment menu URL; the value
 classes are what a shop builds to send, the result classes what comes back, and the
-exceptions what can go wrong. See :mod:`.transport` for the shared HTTP session.
+exceptions what can go wrong. See :mod:`.session` for the shared HTTP session.
 The old package's names (``AmexPayment``, ``StatusReply``, ``to_iso639_part1`` …) are
 mapped in :mod:`.legacy`.
 """

@@ -30,7 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Literal, overload
 
 from oscar_docdata.exceptions import DocdataValidationError
 
@@ -179,6 +179,16 @@ def _collapse(value: str, whitespace: str | None) -> str:
     if whitespace == "replace":
         value = value.replace("\t", " ").replace("\n", " ").replace("\r", " ")
     return value.strip()
+
+
+@overload
+def text(rule_key: str, value: Any, *, field: str | None = None,
+         required: Literal[True]) -> str: ...
+
+
+@overload
+def text(rule_key: str, value: Any, *, field: str | None = None,
+         required: bool = False) -> str | None: ...
 
 
 def text(rule_key: str, value: Any, *, field: str | None = None,

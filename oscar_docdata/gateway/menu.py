@@ -42,6 +42,24 @@ def _absolute_url(name: str, value: str) -> str:
     return value
 
 
+def _ideal_issuer(issuer: Any) -> str | None:
+    """The ``ideal_issuer_id`` to send, if any (iDEAL 2.0: only with
+    DOCDATA_IDEAL_ISSUER_SELECTION on, with a DeprecationWarning; else left out and logged).
+    """
+    if issuer in (None, ""):
+        return None
+    if docdata_settings.DOCDATA_IDEAL_ISSUER_SELECTION:
+        warnings.warn("ideal_issuer_id: under iDEAL 2.0 the shopper chooses the bank on "
+                      "the iDEAL page; bank selection in the shop is deprecated by the "
+                      "scheme", DeprecationWarning, stacklevel=3)
+        return str(issuer)
+    logger.warning("ideal_issuer_id %r left out of the payment menu URL: under "
+                   "iDEAL 2.0 the shopper chooses the bank on the iDEAL page "
+                   "(set DOCDATA_IDEAL_ISSUER_SELECTION = True to send it anyway)",
+                   str(issuer))
+    return None
+
+
 def payment_menu_url(base_url: str, merchant_name: str, order_key: str,
                      client_language: str | None = None, *, default_act: Any = None,
                      **parameters: Any) -> str:
@@ -63,32 +81,25 @@ def payment_menu_url(base_url: str, merchant_name: str, order_key: str,
         "merchant_name": fields.text("merchant.name", merchant_name, field="merchant_name",
                                      required=True),
     }
-    if language:
-        query["client_language"] = fields.text("customer.language", language,
-                                               field="client_language")
+    client_language = fields.text("customer.language", language, field="client_language")
+    if client_language:
+        query["client_language"] = client_language
     for name in RETURN_URL_PARAMETERS:
         value = parameters.pop(name, None)
         if value:
             query[name] = _absolute_url(name, str(value))
     default_pm = parameters.pop("default_pm", None)
     if default_pm:
-        query["default_pm"] = fields.text("menu.default_pm", default_pm, field="default_pm")
+        cleaned = fields.text("menu.default_pm", default_pm, field="default_pm")
+        if cleaned:
+            query["default_pm"] = cleaned
     if default_act is True:
         query["default_act"] = "yes"
     elif default_act not in (None, False, ""):
         query["default_act"] = str(default_act)
-    issuer = parameters.pop("ideal_issuer_id", None)
-    if issuer not in (None, ""):
-        if docdata_settings.DOCDATA_IDEAL_ISSUER_SELECTION:
-            warnings.warn("ideal_issuer_id: under iDEAL 2.0 the shopper chooses the bank on "
-                          "the iDEAL page; bank selection in the shop is deprecated by the "
-                          "scheme", DeprecationWarning, stacklevel=2)
-            query["ideal_issuer_id"] = str(issuer)
-        else:
-            logger.warning("ideal_issuer_id %r left out of the payment menu URL: under "
-                           "iDEAL 2.0 the shopper chooses the bank on the iDEAL page "
-                           "(set DOCDATA_IDEAL_ISSUER_SELECTION = True to send it anyway)",
-                           str(issuer))
+    issuer = _ideal_issuer(parameters.pop("ideal_issuer_id", None))
+    if issuer is not None:
+        query["ideal_issuer_id"] = issuer
     for name, value in parameters.items():
         if value is not None and value != "":
             query[name] = str(value)

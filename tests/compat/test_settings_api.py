@@ -80,7 +80,7 @@ def test_status_defaults_are_the_old_ones():
 
 
 def test_margin_default_is_what_the_status_engine_uses():
-    from oscar_docdata.status import EngineSettings
+    from oscar_docdata.status_engine import EngineSettings
 
     assert EngineSettings.from_settings().margins == {"EUR": 100, "USD": 160}
 

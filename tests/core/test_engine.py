@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.test import override_settings
 
-from oscar_docdata import status
+from oscar_docdata import status_engine
 from oscar_docdata.gateway.results import (
     AmountLine,
     Authorization,
@@ -20,7 +20,7 @@ from oscar_docdata.gateway.results import (
 )
 
 NOW = datetime(2024, 6, 1, 12, tzinfo=UTC)
-SETTINGS = status.EngineSettings(margins={"EUR": 100})
+SETTINGS = status_engine.EngineSettings(margins={"EUR": 100})
 
 
 def report(*attempts: str, registered: int = 1000, **totals: int) -> StatusReport:
@@ -38,13 +38,15 @@ def report(*attempts: str, registered: int = 1000, **totals: int) -> StatusRepor
     )
 
 
-def state(current: str = "new", age: timedelta = timedelta(0)) -> status.OrderState:
-    return status.OrderState(status=current, currency="EUR", total_gross_amount=Decimal("10.00"),
-                             created=NOW - age, order_key="K" * 32)
+def state(current: str = "new", age: timedelta = timedelta(0)) -> status_engine.OrderState:
+    return status_engine.OrderState(status=current, currency="EUR",
+                                    total_gross_amount=Decimal("10.00"),
+                                    created=NOW - age, order_key="K" * 32)
 
 
-def evaluate(rep: StatusReport, st: status.OrderState | None = None, **kwargs) -> status.Outcome:
-    return status.evaluate(rep, st or state(), SETTINGS, now=NOW, **kwargs)
+def evaluate(rep: StatusReport, st: status_engine.OrderState | None = None,
+             **kwargs) -> status_engine.Outcome:
+    return status_engine.evaluate(rep, st or state(), SETTINGS, now=NOW, **kwargs)
 
 
 @pytest.mark.parametrize(
@@ -82,7 +84,7 @@ def test_payment_values():
             refunds=(AmountLine("CAPTURED", 200, "USD", reference="R1"),),
         ),
     )
-    values = status.payment_values(line)
+    values = status_engine.payment_values(line)
     assert (values.amount_allocated, values.amount_debited, values.amount_refunded,
             values.amount_chargeback) == (Decimal("15.00"), Decimal("15.00"), Decimal("2.00"),
                                           Decimal("0.00"))
@@ -95,15 +97,15 @@ def test_docdata_rule_with_considered_safe():
     rep = report("AUTHORIZED", acquirer_approved=1000)
     safe = StatusReport(order_key=rep.order_key, totals=rep.totals, payments=rep.payments,
                         considered_safe=ConsideredSafe(value=True, level="SAFE"))
-    docdata = status.EngineSettings(margins={}, paid_rule="docdata")
-    assert status.evaluate(safe, state(), docdata, now=NOW).status == "paid"
-    assert status.evaluate(safe, state(), SETTINGS, now=NOW).status == "pending"
+    docdata = status_engine.EngineSettings(margins={}, paid_rule="docdata")
+    assert status_engine.evaluate(safe, state(), docdata, now=NOW).status == "paid"
+    assert status_engine.evaluate(safe, state(), SETTINGS, now=NOW).status == "pending"
 
 
 @override_settings(DOCDATA_PAYMENT_SUCCESS_MARGIN={"GBP": 7}, DOCDATA_PAID_RULE="approved",
                    DOCDATA_EXPIRE_DAYS=5)
 def test_settings_are_read_at_call_time():
-    assert status.EngineSettings.from_settings() == status.EngineSettings(
+    assert status_engine.EngineSettings.from_settings() == status_engine.EngineSettings(
         margins={"GBP": 7}, paid_rule="approved", expire_days=5
     )
 

@@ -34,7 +34,7 @@ from oscar_docdata.gateway import DocdataClient
 from oscar_docdata.gateway.values import Address, Amount, Destination, Name, Shopper
 from oscar_docdata.interface import Interface
 from oscar_docdata.models import DocdataOrder, DocdataPayment, DocdataStatusChange
-from oscar_docdata.status import EngineSettings, OrderState, evaluate
+from oscar_docdata.status_engine import EngineSettings, OrderState, evaluate
 
 from .support import NEEDS_POSTGRES, on_postgres, payment_state
 
