@@ -17,8 +17,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from oscar_docdata.configured_facade import get_facade
-from oscar_docdata.interface import EXPIRABLE_STATUSES
 from oscar_docdata.models import DocdataOrder, DocdataStatusChange
+from oscar_docdata.status_pulls import EXPIRABLE_STATUSES
 from oscar_docdata.updater import StatusUpdate
 
 __all__ = ["EXPIRABLE_STATUSES", "expire_order", "expiry_candidates"]
