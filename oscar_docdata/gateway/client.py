@@ -8,7 +8,6 @@ from datetime import date
 from typing import Any, TypeVar, overload
 
 import requests
-import urllib3
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 from django.views.decorators.debug import sensitive_variables
@@ -22,7 +21,8 @@ from oscar_docdata.exceptions import (
 from . import builders, parsing, report_parsing, results, transport
 from .legacy import LegacyClientAPI, is_request_call, menu_url_for_request
 from .menu import payment_menu_url
-from .redaction import redact_text, secrets_in
+from .network_errors import network_reason, never_sent
+from .redaction import secrets_in
 from .values import (
     Amount,
     Company,
@@ -41,39 +41,6 @@ from .values import (
 logger = logging.getLogger("oscar_docdata")
 
 T = TypeVar("T")
-
-
-@sensitive_variables("secrets")
-def _network_reason(error: requests.RequestException, timeout: Any,
-                    secrets: tuple[str, ...]) -> str:
-    """A short description of a transport failure (no request body, ever)."""
-    if isinstance(error, transport.ReplyLimitExceeded):
-        return error.reason
-    if isinstance(error, requests.ConnectTimeout):
-        return f"timed out connecting after {timeout} s"
-    if isinstance(error, requests.Timeout):
-        return f"timed out waiting for the reply after {timeout} s"
-    if isinstance(error, requests.ConnectionError):
-        cause = error.args[0] if error.args else error
-        text = str(getattr(cause, "reason", cause))
-        if "refused" in text.lower():
-            return "connection refused"
-        return f"connection failed ({type(error).__name__}: {redact_text(text, secrets)[:200]})"
-    return f"request failed ({type(error).__name__})"
-
-
-def _never_sent(error: requests.RequestException) -> bool:
-    """Whether ``error`` happened before any byte of the request could reach Docdata."""
-    if isinstance(error, requests.ConnectTimeout):
-        return True
-    if isinstance(error, requests.ConnectionError) and not isinstance(
-        error, requests.exceptions.ChunkedEncodingError
-    ):
-        cause = error.args[0] if error.args else None
-        reason = getattr(cause, "reason", cause)
-        # urllib3 wraps a failed connect (refused, unreachable, DNS) in NewConnectionError.
-        return isinstance(reason, urllib3.exceptions.NewConnectionError)
-    return False
 
 
 class DocdataClient(LegacyClientAPI):
@@ -205,11 +172,11 @@ class DocdataClient(LegacyClientAPI):
         try:
             response = transport.send(self.endpoint_url, operation, full_payload, secrets)
         except requests.RequestException as error:
-            reason = _network_reason(error, timeout, secrets)
+            reason = network_reason(error, timeout, secrets)
             logger.error("Docdata %s for merchant %s (%s) failed: %s", operation,
                          self._who, subject, reason, extra={"docdata": context})
             raise DocdataGatewayError(
-                operation, reason, request_sent=not _never_sent(error)
+                operation, reason, request_sent=not never_sent(error)
             ) from None
         try:
             reply = parsing.read_reply(operation, response, secrets)
