@@ -45,8 +45,8 @@ from oscar_docdata.appsettings import docdata_settings
 
 try:
     from django.tasks import task
-except ImportError:  # Django < 6: the backport
-    from django_tasks import task
+except ImportError:  # Django < 6: the backport (django-stubs know only Django 6's task)
+    from django_tasks import task  # type: ignore[no-redef]
 
 logger = logging.getLogger("oscar_docdata")
 
