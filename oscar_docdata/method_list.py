@@ -46,8 +46,8 @@ from oscar_docdata.configured_facade import get_facade
 
 try:
     from django.tasks import task
-except ImportError:  # Django < 6: the backport
-    from django_tasks import task
+except ImportError:  # Django < 6: the backport (django-stubs know only Django 6's task)
+    from django_tasks import task  # type: ignore[no-redef]
 
 logger = logging.getLogger("oscar_docdata")
 

@@ -6,10 +6,9 @@ import datetime as dt
 import re
 import uuid
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -19,7 +18,11 @@ from oscar_docdata.labels import money
 from oscar_docdata.methods import method_name
 from oscar_docdata.models import DocdataOrder, DocdataPayment
 from oscar_docdata.money import currency_exponent
-from oscar_docdata.querysets import configured_merchants, configured_subject_merchants
+from oscar_docdata.querysets import (
+    DocdataOrderQuerySet,
+    configured_merchants,
+    configured_subject_merchants,
+)
 
 #: The subject merchant filter's choice for orders of no subject merchant.
 NO_SUBJECT_MERCHANT = "-"
@@ -47,13 +50,14 @@ class DocdataOrderSearchForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("All statuses")), *DocdataOrder.STATUS_CHOICES]
+        cast(forms.ChoiceField, self.fields["status"]).choices = [
+            ("", _("All statuses")), *DocdataOrder.STATUS_CHOICES]
         # From the settings, not the table: a DISTINCT over every order costs a scan
         # on each page. A merchant no longer configured stays reachable by its URL.
         merchants = set(configured_merchants())
         if self.is_bound and self.data.get("merchant"):
             merchants.add(self.data["merchant"])
-        self.fields["merchant"].choices = [
+        cast(forms.ChoiceField, self.fields["merchant"]).choices = [
             ("", _("All merchants")), *((name, name) for name in sorted(merchants))
         ]
         # Likewise from the settings (DOCDATA_SUBJECT_MERCHANT_TOKENS).
@@ -61,20 +65,21 @@ class DocdataOrderSearchForm(forms.Form):
         if self.is_bound and self.data.get("subject_merchant") not in (
                 None, "", NO_SUBJECT_MERCHANT):
             subjects.add(self.data["subject_merchant"][:50])
-        self.fields["subject_merchant"].choices = [
+        cast(forms.ChoiceField, self.fields["subject_merchant"]).choices = [
             ("", _("All subject merchants")),
             (NO_SUBJECT_MERCHANT, _("No subject merchant")),
             *((name, name) for name in sorted(subjects)),
         ]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
             self.add_error("date_to", _("The end date is before the start date."))
         return data
 
-    def filter(self, queryset: QuerySet[DocdataOrder]) -> QuerySet[DocdataOrder]:
+    def filter(self, queryset: DocdataOrderQuerySet) -> DocdataOrderQuerySet:
         """``queryset`` narrowed by the (valid) form's values."""
         data = self.cleaned_data
         query = data.get("q", "").strip()
@@ -109,7 +114,7 @@ class DocdataOrderSearchForm(forms.Form):
         if data.get("merchant"):
             found.append(_("merchant %(merchant)s") % {"merchant": data["merchant"]})
         if data.get("subject_merchant") == NO_SUBJECT_MERCHANT:
-            found.append(_("no subject merchant"))
+            found.append(str(_("no subject merchant")))
         elif data.get("subject_merchant"):
             found.append(_("subject merchant %(name)s") % {"name": data["subject_merchant"]})
         if data.get("date_from"):
@@ -168,7 +173,7 @@ class AmountForm(ConfirmForm):
             for payment in order.payments.order_by("payment_id")
             if (left := Interface.available(payment, self.operation)) > 0
         ]
-        self.fields["payment"].choices = [
+        cast(forms.ChoiceField, self.fields["payment"]).choices = [
             ("", _("All payments")),
             *(
                 (payment.payment_id, f"{payment.display_id} {method_name(payment.payment_method)} "
@@ -199,7 +204,8 @@ class AmountForm(ConfirmForm):
         return self.order.currency
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not REQUEST_KEY.fullmatch(data.get("request_key") or ""):
             raise forms.ValidationError(
                 _("This form is incomplete or out of date: open it again and resubmit."),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import cast
 
 from django import forms
 from django.utils.functional import Promise, lazy
@@ -41,7 +42,9 @@ class PaymentMethodForm(forms.Form):
 
     def __init__(self, methods: Sequence[MethodEntry], *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["payment_method"].choices = payment_method_choices(methods)
+        #: ``(code, label)`` of the shop's methods, as the field offers them.
+        self.method_choices = payment_method_choices(methods)
+        cast(forms.ChoiceField, self.fields["payment_method"]).choices = self.method_choices
 
     @property
     def chosen_label(self) -> str:
@@ -49,7 +52,7 @@ class PaymentMethodForm(forms.Form):
         if not (self.is_bound and self.is_valid()):
             return ""
         chosen = self.cleaned_data["payment_method"]
-        for code, label in self.fields["payment_method"].choices:
+        for code, label in self.method_choices:
             if code == chosen:
                 return str(label)
         return method_name(chosen)

@@ -37,7 +37,7 @@ import logging
 from collections.abc import Sequence
 from decimal import Decimal
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
@@ -65,8 +65,13 @@ logger = logging.getLogger("oscar_docdata")
 
 Source = get_model("payment", "Source")
 
+if TYPE_CHECKING:  # checked as part of the view it is mixed into (Oscar has no types)
+    from oscar.apps.checkout.views import PaymentDetailsView as _MixedInto
+else:
+    _MixedInto = object
 
-class DocdataPaymentDetailsMixin:
+
+class DocdataPaymentDetailsMixin(_MixedInto):
     """Mix into Oscar's ``PaymentDetailsView`` (first in the bases) to pay with Docdata."""
 
     template_name = "oscar_docdata/checkout/payment_details.html"

@@ -133,9 +133,9 @@ def _do_reverse(order, amount, method) -> str:
         lambda a: a.status == "AUTHORIZED" and a.reversal_amount is None
         and method in (None, a.method),
         _("No authorized payment can be reversed."))
-    add_reversal(attempt, _amount_in(attempt, amount))
+    reversed_amount = add_reversal(attempt, _amount_in(attempt, amount))
     return _("Reversed %(amount)s of payment %(id)s.") % {
-        "amount": money(attempt.reversal_amount, attempt.currency), "id": attempt.payment_id}
+        "amount": money(reversed_amount, attempt.currency), "id": attempt.payment_id}
 
 
 def _do_close(order, amount, method, *, expire: bool) -> str:

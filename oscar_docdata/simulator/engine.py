@@ -89,8 +89,9 @@ def allocate_payment_id() -> int:
         value = Counter.objects.get(name=_PAYMENT_ID_COUNTER).value
         if PaymentAttempt.objects.filter(payment_id=value).exists():
             # set_next_payment_id() went back below ids in use: skip them.
+            # (``or value``: never used, the filter above found a row)
             top = PaymentAttempt.objects.order_by("-payment_id").values_list(
-                "payment_id", flat=True).first()
+                "payment_id", flat=True).first() or value
             Counter.objects.filter(name=_PAYMENT_ID_COUNTER).update(value=top + 1)
             value = top + 1
         return value

@@ -100,7 +100,7 @@ def start_ideal_in_menu(order_key: str, issuer: str | None,
         engine.ensure_method(order, "IDEAL")
         attempt = next((a for a in reversed(engine.attempts_of(order))
                         if a.method == "IDEAL" and a.status == AWAITING), None)
-        details = {MENU_RETURNS: return_urls}
+        details: dict[str, Any] = {MENU_RETURNS: return_urls}
         if issuer:
             details["issuer_id"] = issuer
         if attempt is None:

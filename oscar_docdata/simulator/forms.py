@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -47,7 +49,7 @@ class MenuForm(forms.Form):
 
     def __init__(self, *args, payment_methods: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["method"].choices = method_choices(payment_methods)
+        cast(forms.ChoiceField, self.fields["method"]).choices = method_choices(payment_methods)
 
     def clean_issuer(self) -> str:
         value = self.cleaned_data["issuer"]
@@ -139,5 +141,6 @@ class ActionForm(forms.Form):
         super().__init__(*args, **kwargs)
         known = sorted({*methods.CARD_METHODS, *methods.CONFIDENCE, "IDEAL",
                         "PAYPAL_EXPRESS_CHECKOUT"})
-        self.fields["method"].choices = [("", _("(any)"))] + [(m, m) for m in known]
+        cast(forms.ChoiceField, self.fields["method"]).choices = [
+            ("", _("(any)")), *((m, m) for m in known)]
 

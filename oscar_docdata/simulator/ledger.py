@@ -153,7 +153,8 @@ def add_chargeback(attempt: PaymentAttempt, amount: int | None = None, *,
 
 
 def add_reversal(attempt: PaymentAttempt, amount: int | None = None, *,
-                 reason: str = "Simulated reversal") -> PaymentAttempt:
+                 reason: str = "Simulated reversal") -> int:
+    """Reverse ``amount`` (None: all) of an authorization; return the amount reversed."""
     ensure_positive(amount)
     if attempt.status != "AUTHORIZED":
         raise SimulationError(_("Payment %(id)s is not authorized (status %(status)s).")
@@ -167,7 +168,7 @@ def add_reversal(attempt: PaymentAttempt, amount: int | None = None, *,
     attempt.reversal_amount = amount
     attempt.reversal_reason = reason[:250]
     attempt.save(update_fields=["reversal_amount", "reversal_reason", "updated"])
-    return attempt
+    return amount
 
 
 # --- captures and refunds on their way -------------------------------------------------
