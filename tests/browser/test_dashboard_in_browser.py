@@ -129,7 +129,7 @@ def test_partial_refunds_stay_pending_until_docdata_settles_them(page, live_serv
         page.wait_for_url(re.compile(r"/refund/$"))
         assert "€6.00" in page.inner_text(".card-body dl")
         options = page.locator("#id_payment option").all_inner_texts()
-        assert options[1:] == [f"{first.payment.payment_id} IDEAL (€6.00)"]
+        assert options[1:] == [f"{first.payment.payment_id} iDEAL (€6.00)"]
         submit_refund(page, "6.01")
         page.wait_for_selector("text=At most €6.00 is available.")
         assert DocdataMoneyRequest.objects.count() == 1  # refused before sending
