@@ -48,20 +48,3 @@ autodoc_default_options = {"show-inheritance": True}
 # Docstrings name Django and Oscar classes the documentation does not describe; without
 # intersphinx those references cannot resolve, and that is not an error.
 nitpicky = False
-
-# Pages that other work adds (issue 16). The index's toctree names them; until a page
-# exists its entry is left out here instead of failing the build with -W. Once every one of
-# them exists this list can go.
-OPTIONAL_PAGES = ("payment-methods", "sub-merchants", "recurring", "ideal-and-simulator")
-
-
-def _leave_out_missing_pages(app, docname: str, source: list[str]) -> None:
-    if docname != "index":
-        return
-    missing = [page for page in OPTIONAL_PAGES if not (DOCS / f"{page}.rst").exists()]
-    lines = source[0].splitlines(keepends=True)
-    source[0] = "".join(line for line in lines if line.strip() not in missing)
-
-
-def setup(app):
-    app.connect("source-read", _leave_out_missing_pages)
