@@ -50,9 +50,8 @@ CreateReply = CreateResult
 
 
 @dataclass(frozen=True)
-class StartResult:
+class ProceedResult:
     payment_response: PaymentResponse
-    redirect: Redirect | None = None
 
     @property
     def payment_id(self) -> int | None:
@@ -64,16 +63,10 @@ class StartResult:
 
 
 @dataclass(frozen=True)
-class ProceedResult:
-    payment_response: PaymentResponse
+class StartResult(ProceedResult):
+    """A proceed's payment response, and where the shopper must be sent (if anywhere)."""
 
-    @property
-    def payment_id(self) -> int | None:
-        return self.payment_response.payment_id
-
-    @property
-    def status(self) -> str | None:
-        return self.payment_response.status
+    redirect: Redirect | None = None
 
 
 @dataclass(frozen=True)
