@@ -11,7 +11,8 @@ real view (Django's test client, every middleware of the test shop) while the SO
 reply is served in-process by the canned adapter (no network). Four cases per order:
 
 - ``first``: the first notification, every line new (inserts);
-- ``repeated``: the same report again: nothing changed, so no write at all;
+- ``repeated``: the same report again: nothing changed, so no data write (``pulls``
+  counts the two updates that record the status call, apart);
 - ``one changed``: one line got a refund;
 - ``all changed``: every line changed.
 
@@ -30,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import re
 import time
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -42,6 +44,11 @@ RUNS = {1: 30, 10: 30, 100: 8}
 REPEATS = 5
 LINE_AMOUNT = 1000  # minor units per payment line
 WRITES = ("INSERT", "UPDATE", "DELETE")
+#: The record that a status call was made (issue 14's pull bookkeeping), not a change of
+#: the order: counted apart from the data writes.
+PULL_BOOKKEEPING = re.compile(
+    r'^UPDATE "oscar_docdata_docdataorder" SET "status_(report_pulled|pull_started)" = '
+    r"(NULL|%s|'[^']*'(::\w+)?) WHERE [^,]*$")
 
 
 @dataclass
@@ -53,6 +60,7 @@ class Sample:
     signals: float
     queries: int
     writes: int
+    bookkeeping: int
     changed_lines: int
 
     @property
@@ -71,12 +79,14 @@ class Meter:
     watch: Stopwatch = field(default_factory=Stopwatch)
     queries: int = 0
     writes: int = 0
+    bookkeeping: int = 0
     in_signals: bool = False
 
     def reset(self) -> None:
         self.watch.reset()
         self.queries = 0
         self.writes = 0
+        self.bookkeeping = 0
 
     def sql(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
         started = time.perf_counter()
@@ -85,7 +95,9 @@ class Meter:
         finally:
             elapsed = time.perf_counter() - started
             self.queries += 1
-            if sql.lstrip().upper().startswith(WRITES):
+            if PULL_BOOKKEEPING.match(sql.strip()):
+                self.bookkeeping += 1
+            elif sql.lstrip().upper().startswith(WRITES):
                 self.writes += 1
             if not self.in_signals:  # SQL of receivers counts as signal time
                 self.watch.totals["db"] = self.watch["db"] + elapsed
@@ -182,7 +194,8 @@ class Bench:
                              f"{response.content[:300]!r}")
         watch = self.meter.watch
         return Sample(wall, watch["soap"], watch["parse"], watch["db"], watch["signals"],
-                      self.meter.queries, self.meter.writes, changed_lines)
+                      self.meter.queries, self.meter.writes, self.meter.bookkeeping,
+                      changed_lines)
 
     def run(self, lines: int, runs: int) -> dict[str, list[Sample]]:
         samples: dict[str, list[Sample]] = {"first": [], "repeated": [], "one changed": [],
@@ -238,24 +251,27 @@ def main() -> None:
                     ms(median([s.overhead for s in samples])),
                     int(median([s.queries for s in samples])),
                     int(median([s.writes for s in samples])),
+                    int(median([s.bookkeeping for s in samples])),
                     samples[0].changed_lines,
                 ])
         print(f"Notification cost ({connection.vendor}"
               f"{', Oscar orders and receivers' if options.with_oscar else ''}; "
               "times in ms, medians)")
         print_table(["lines", "case", "wall", "soap", "parse", "db", "signals", "other",
-                     "overhead", "queries", "writes", "changed"], rows)
+                     "overhead", "queries", "writes", "pulls", "changed"], rows)
         print_targets(rows)
 
 
 def print_targets(rows: list[list[Any]]) -> None:
     """The issue's targets, checked against the table."""
     repeated_writes = max(row[10] for row in rows if row[1] == "repeated")
-    constants = [row[9] - row[11] for row in rows]
+    repeated_pulls = max(row[11] for row in rows if row[1] == "repeated")
+    constants = [row[9] - row[12] for row in rows]
     at_ten = max(float(row[8]) for row in rows if row[0] == 10)
     print()
-    print(f"re-notification without change: {repeated_writes} writes (target 0): "
-          f"{'met' if repeated_writes == 0 else 'MISSED'}")
+    print(f"re-notification without change: {repeated_writes} data writes (target 0): "
+          f"{'met' if repeated_writes == 0 else 'MISSED'}; plus {repeated_pulls} updates "
+          "recording the status call (status_pull_started, status_report_pulled)")
     print(f"queries minus changed lines: {min(constants)}..{max(constants)} for every "
           "case and size (target: a constant)")
     print(f"overhead at 10 lines, worst case: {at_ten:.2f} ms (target < 15 ms): "
