@@ -43,6 +43,7 @@ from django.utils.functional import Promise
 
 from oscar_docdata.appsettings import docdata_settings
 from oscar_docdata.configured_facade import get_facade
+from oscar_docdata.tasks import enqueue
 
 try:
     from django.tasks import task
@@ -217,7 +218,6 @@ def schedule_refresh(scope: MethodScope, order_key: str) -> bool:
 
 
 def _enqueue(scope: MethodScope, order_key: str) -> None:
-    from oscar_docdata.tasks import enqueue
 
     try:
         enqueue(refresh_payment_methods, scope.merchant, scope.profile, scope.country,

@@ -122,7 +122,8 @@ class Facade(Interface):
         into Docdata's notification.
         """
         super().order_status_changed(docdata_order, old_status, new_status)
-        # The checkout package sits above the facade (its mixins import this module).
+        # Late: these modules look up Oscar's models when imported, and this module is
+        # imported by name (DOCDATA_FACADE_CLASS), possibly before the app registry is ready.
         from oscar_docdata.oscar_adapter.conf import receivers_enabled
         from oscar_docdata.oscar_adapter.sources import oscar_order, oscar_order_id_for
         from oscar_docdata.oscar_adapter.status import follow_docdata_status
@@ -144,7 +145,8 @@ class Facade(Interface):
     def get_source_type(self) -> Any:
         """Oscar's payment SourceType of Docdata payments (code ``docdata``), created when
         missing: the one the checkout records its Sources with."""
-        # The checkout package sits above the facade (its mixins import this module).
+        # Late: these modules look up Oscar's models when imported, and this module is
+        # imported by name (DOCDATA_FACADE_CLASS), possibly before the app registry is ready.
         from oscar_docdata.oscar_adapter.sources import docdata_source_type
 
         return docdata_source_type()
