@@ -208,7 +208,8 @@ def test_the_menu_cancel_button_needs_no_method(client, browser):
 @pytest.mark.parametrize("language,names,amount", [
     ("en", ["Bank transfer", "SEPA direct debit", "Bancontact", "iDEAL", "PayPal"],
      "€12.34"),
-    ("nl", ["Bancontact", "iDEAL", "PayPal"], "€\xa012,34"),
+    ("nl", ["Bankoverschrijving", "SEPA-incasso", "Bancontact", "iDEAL", "PayPal"],
+     "€\xa012,34"),
 ])
 def test_the_menu_shows_method_names_and_amounts_in_the_shoppers_language(
         client, browser, language, names, amount):
