@@ -46,7 +46,7 @@ def ideal_choose(request: HttpRequest, payment_id: int) -> HttpResponse:
     attempt = _awaiting_or_message(request, payment_id, "IDEAL")
     if isinstance(attempt, HttpResponse):
         return attempt
-    with translation.override(page_language(attempt.order.language)):
+    with translation.override(_language_of(attempt)):
         if request.method == "POST" and "cancel" in request.POST:
             try:
                 attempt = flows.finish_ideal(payment_id, "cancel")
@@ -75,7 +75,7 @@ def bank_ideal(request: HttpRequest, payment_id: int) -> HttpResponse:
         return attempt
     if not attempt.details.get("issuer_id"):  # no bank chosen yet: the iDEAL page first
         return HttpResponseRedirect(page_url(request, "ideal_choose", payment_id))
-    with translation.override(page_language(attempt.order.language)):
+    with translation.override(_language_of(attempt)):
         form = BankForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             outcome = form.cleaned_data["outcome"]
@@ -99,7 +99,7 @@ def bank_paypal(request: HttpRequest, payment_id: int) -> HttpResponse:
     attempt = _awaiting_or_message(request, payment_id, "PAYPAL_EXPRESS_CHECKOUT")
     if isinstance(attempt, HttpResponse):
         return attempt
-    with translation.override(page_language(attempt.order.language)):
+    with translation.override(_language_of(attempt)):
         form = PaypalForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
@@ -132,7 +132,7 @@ def acs(request: HttpRequest) -> HttpResponse:
 
 def _render_acs(request: HttpRequest, attempt: PaymentAttempt, form: AcsForm,
                 status: int = 200) -> HttpResponse:
-    with translation.override(page_language(attempt.order.language)):
+    with translation.override(_language_of(attempt)):
         return render(request, TEMPLATES + "acs.html", {
             "attempt": attempt, "form": form,
             "amount": shopper_amount(attempt.amount, attempt.currency),
@@ -160,7 +160,12 @@ def acs_complete(request: HttpRequest) -> HttpResponse:
         return message_page(request, _("3-D Secure"),
                             _("This 3-D Secure request is not valid."), 400)
     pares = flows.pares(attempt.payment_id, data["MD"], data["outcome"] == "authenticated")
-    with translation.override(page_language(attempt.order.language)):
+    with translation.override(_language_of(attempt)):
         return render(request, TEMPLATES + "acs_return.html", {
             "term_url": data["TermUrl"], "md": data["MD"], "pares": pares,
         })
+
+
+def _language_of(attempt: PaymentAttempt) -> str:
+    """The shopper's language: the one chosen in the menu, else the order's."""
+    return page_language(attempt.details.get(flows.MENU_LANGUAGE), attempt.order.language)

@@ -84,15 +84,18 @@ def awaiting_attempt(payment_id: int, method: str | None = None) -> PaymentAttem
 BANK_RETURNS = {"success": "success", "cancel": "canceled", "failure": "error"}
 #: ``details`` key of the menu's return URLs of an iDEAL payment chosen in the menu.
 MENU_RETURNS = "menu_return_urls"
+#: ``details`` key of the language the shopper chose in the menu (the pages keep it).
+MENU_LANGUAGE = "menu_language"
 
 
 def start_ideal_in_menu(order_key: str, issuer: str | None,
-                        return_urls: dict[str, str]) -> PaymentAttempt:
+                        return_urls: dict[str, str], language: str = "") -> PaymentAttempt:
     """The shopper chose iDEAL in the menu: an attempt waiting at the iDEAL page.
 
     An attempt of the order already waiting for the shopper (a Webdirect start) is
     taken over; ``issuer`` (a BIC, from an old ``ideal_issuer_id``) skips the iDEAL
-    page. ``return_urls`` (success/canceled/error) are where the bank page ends.
+    page. ``return_urls`` (success/canceled/error) are where the bank page ends;
+    ``language`` is the menu's, which the iDEAL and bank pages keep.
     """
     with transaction.atomic():
         order = reads.locked(order_key)
@@ -100,7 +103,7 @@ def start_ideal_in_menu(order_key: str, issuer: str | None,
         engine.ensure_method(order, "IDEAL")
         attempt = next((a for a in reversed(engine.attempts_of(order))
                         if a.method == "IDEAL" and a.status == AWAITING), None)
-        details: dict[str, Any] = {MENU_RETURNS: return_urls}
+        details: dict[str, Any] = {MENU_RETURNS: return_urls, MENU_LANGUAGE: language}
         if issuer:
             details["issuer_id"] = issuer
         if attempt is None:

@@ -142,7 +142,8 @@ def _menu_ideal(request: HttpRequest, order: SimulatedOrder, form: MenuForm) -> 
     returns = {kind: data[f"return_url_{kind}"] for kind in ("success", "canceled", "error")
                if data[f"return_url_{kind}"]}
     try:
-        attempt = flows.start_ideal_in_menu(order.order_key, data["issuer"] or None, returns)
+        attempt = flows.start_ideal_in_menu(order.order_key, data["issuer"] or None, returns,
+                                            data["client_language"] or order.language)
     except SimulationError as error:
         return _render_menu(request, order, form, status=409, error=str(error))
     page = "bank_ideal" if attempt.details.get("issuer_id") else "ideal_choose"

@@ -89,7 +89,8 @@ def test_start_without_an_issuer_goes_to_the_ideal_page(client, browser, outcome
     assert started.status == "REDIRECTED_FOR_AUTHENTICATION"
     assert started.redirect.method == "GET" and started.redirect.url.endswith("/choose/")
     ideal = browser.get(started.redirect.url)
-    assert ideal.status_code == 200 and "iDEAL — choose your bank" in ideal.text
+    # In the shopper's language (the factories' shopper is Dutch).
+    assert ideal.status_code == 200 and "iDEAL — kies uw bank" in ideal.text
     assert "<select" not in ideal.text and 'type="radio" name="issuer"' in ideal.text
     # The bank page cannot be reached before a bank is chosen.
     early = browser.get(started.redirect.url.replace("choose/", ""))
