@@ -27,7 +27,7 @@ from oscar_docdata.appsettings import docdata_settings
 from oscar_docdata.exceptions import DocdataAmountError  # noqa: F401 - imported from here
 from oscar_docdata.gateway.menu import RETURN_CALLBACKS
 from oscar_docdata.gateway.results import CancelResult, StartResult
-from oscar_docdata.gateway.values import Amount, SubjectFee
+from oscar_docdata.gateway.values import Amount, SubjectFee, SubjectMerchant
 from oscar_docdata.models import (
     DocdataMoneyRequest,
     DocdataOrder,
@@ -100,7 +100,7 @@ class Interface:
 
         return DocdataClient
 
-    @sensitive_variables("password")
+    @sensitive_variables("password", "subject")
     def client_for(
         self, merchant_name: str, subject_merchant_name: str | None = None
     ) -> DocdataClient:
@@ -122,10 +122,12 @@ class Interface:
             return self.get_client_class()(
                 self.testing_mode, merchant_name=merchant_name, merchant_password=password
             )
-        docdata_settings.subject_merchant_token(subject_merchant_name)  # configured?
+        subject = SubjectMerchant(
+            subject_merchant_name, docdata_settings.subject_merchant_token(subject_merchant_name)
+        )
         return self.get_client_class()(
             self.testing_mode, merchant_name=merchant_name, merchant_password=password,
-            subject_merchant=subject_merchant_name,
+            subject_merchant=subject,
         )
 
     def client_for_order(self, order: DocdataOrder) -> DocdataClient:
